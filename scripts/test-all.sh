@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: every suite, in order; stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== prisma client"
+node scripts/prisma-generate.mjs
+echo "== typecheck"
+npm run typecheck --silent
+echo "== server (vitest)"
+npm run test -w server --silent
+echo "== trainer (pytest)"
+bash trainer/run-tests.sh

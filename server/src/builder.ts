@@ -1,0 +1,60 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import RelayPlugin from '@pothos/plugin-relay';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import ZodPlugin from '@pothos/plugin-zod';
+import type { Context } from './context.js';
+import { decodeId } from './ids.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  AuthScopes: { read: boolean; write: boolean; admin: boolean; trainer: boolean };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+    Upload: { Input: File; Output: never };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, ZodPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    // A denied field reads as a clear message with a stable code, not a generic failure.
+    unauthorizedError: (_parent, context, _info, result) => {
+      const message = context.auth
+        ? `${result.message}: this key lacks the scope the operation needs (read, write or admin); create a key with it under Settings → API keys`
+        : 'Not authenticated: send Authorization: Bearer <API key>';
+      return Object.assign(new Error(message), { extensions: { code: 'FORBIDDEN' } });
+    },
+    authScopes: (context) => ({
+      read: context.auth?.kind === 'apiKey' && context.auth.scopes.has('READ'),
+      write: context.auth?.kind === 'apiKey' && context.auth.scopes.has('WRITE'),
+      admin: context.auth?.kind === 'apiKey' && context.auth.scopes.has('ADMIN'),
+      trainer: context.auth?.kind === 'trainer',
+    }),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // IDs are already global and readable (`ds_…`, `job_…`): the type is in the prefix.
+    encodeGlobalID: (_typename, id) => String(id),
+    decodeGlobalID: (globalID) => decodeId(globalID),
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+  },
+  errors: {
+    defaultTypes: [],
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+  },
+  zod: {
+    validationError: (zodError) => zodError,
+  },
+});
+
+function capitalize(s: string) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
