@@ -1,0 +1,92 @@
+import { ownCopy } from './own-copy.js';
+import type { ProblemLog } from './problems.js';
+import { QualityAccumulator } from './quality.js';
+import { assessReadiness } from './readiness.js';
+import { ScaffoldingAccumulator } from './scaffolding.js';
+import { TokenStatsAccumulator } from './token-stats.js';
+import type { ConversationRecord, DatasetAnalysis, DatasetEncoding } from './types.js';
+
+/** What the reader of one encoding learned about the file as a whole. */
+export interface FileFacts {
+  encoding: DatasetEncoding;
+  sha256: string;
+  sizeBytes: number;
+  fileMetadata: Record<string, unknown> | null;
+  consultantProfile: Record<string, unknown> | null;
+  vertical: string | null;
+  formatSpec: string | null;
+  version: string | null;
+  /** The file's own quality_summary, if it declares one. */
+  declaredQuality: Record<string, unknown> | null;
+  /** JSONL `_meta.total_pairs`; the pairs of a JSONL file are only the trainable ones. */
+  declaredTotalPairs: number | null;
+}
+
+/**
+ * Takes conversations as the readers validate them, keeps running figures in constant memory
+ * (the only thing that grows is the set of conversation ids), and hands each conversation to
+ * the caller.
+ */
+export class AnalysisBuilder {
+  private readonly conversationIds = new Set<string>();
+  private readonly quality = new QualityAccumulator();
+  private readonly tokens = new TokenStatsAccumulator();
+  private readonly scaffolding = new ScaffoldingAccumulator();
+  pairCount = 0;
+  trainablePairCount = 0;
+
+  constructor(
+    private readonly onConversation: (conversation: ConversationRecord) => Promise<void> | void,
+    private readonly problems: ProblemLog,
+  ) {}
+
+  get conversationCount(): number {
+    return this.conversationIds.size;
+  }
+
+  async add(conversation: ConversationRecord): Promise<void> {
+    // A JSONL conversation whose lines are not contiguous arrives in parts: count it once.
+    if (!this.conversationIds.has(conversation.conversationId)) {
+      this.conversationIds.add(ownCopy(conversation.conversationId));
+      this.scaffolding.addConversation(conversation);
+    }
+    this.pairCount += conversation.pairCount;
+    this.trainablePairCount += conversation.trainablePairCount;
+    // Once the file is known to be invalid, only the counting above still matters.
+    if (this.problems.size > 0) return;
+    for (const pair of conversation.pairs) {
+      if (pair.targetResponse === null) continue;
+      this.quality.addTrainablePair(pair);
+      this.tokens.addTrainablePair(pair);
+    }
+    await this.onConversation(conversation);
+  }
+
+  finish(facts: FileFacts): DatasetAnalysis {
+    const qualitySummary = this.quality.summary(facts.declaredQuality);
+    return {
+      ok: true,
+      encoding: facts.encoding,
+      sha256: facts.sha256,
+      sizeBytes: facts.sizeBytes,
+      fileMetadata: facts.fileMetadata,
+      consultantProfile: facts.consultantProfile,
+      vertical: facts.vertical,
+      conversationCount: this.conversationCount,
+      trainingPairCount: facts.declaredTotalPairs ?? this.pairCount,
+      trainablePairCount: this.trainablePairCount,
+      tokenStats: this.tokens.stats(),
+      qualitySummary,
+      scaffolding: this.scaffolding.summary(),
+      readiness: assessReadiness({
+        encoding: facts.encoding,
+        formatSpec: facts.formatSpec,
+        version: facts.version,
+        trainablePairCount: this.trainablePairCount,
+        averageQuality: qualitySummary.average,
+        humanReviewedCount: qualitySummary.humanReviewedCount,
+      }),
+    };
+  }
+
+}

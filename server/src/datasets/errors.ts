@@ -1,0 +1,28 @@
+import type { Dataset } from '../generated/prisma/client.js';
+import type { DatasetProblem, DatasetProblemKind } from './types.js';
+
+/** The file is not a usable brightrun-lora-v4 dataset; nothing of it was kept. */
+export class DatasetInvalidError extends Error {
+  readonly code = 'DATASET_INVALID';
+  constructor(
+    readonly kind: DatasetProblemKind,
+    readonly problems: DatasetProblem[],
+    readonly problemCount: number,
+  ) {
+    const first = problems[0]?.message ?? 'the file could not be read';
+    super(`The file is not a valid brightrun-lora-v4 dataset (${problemCount} problem${problemCount === 1 ? '' : 's'}; first: ${first})`);
+  }
+}
+
+/** The same bytes (sha256) are already a dataset of this workspace. */
+export class DuplicateDatasetError extends Error {
+  readonly code = 'DUPLICATE_DATASET';
+  constructor(readonly existingDataset: Dataset) {
+    super(`This file was already uploaded as "${existingDataset.name}" (${existingDataset.id}) on ${existingDataset.createdAt.toISOString().slice(0, 10)}; use that dataset or rename it`);
+  }
+}
+
+/** A signed upload that cannot be finalized (expired, never uploaded, already finalized). */
+export class UploadStateError extends Error {
+  readonly code = 'UPLOAD_NOT_FINALIZABLE';
+}
