@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import { GraphQLError } from 'graphql';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin from '@pothos/plugin-relay';
 import ErrorsPlugin from '@pothos/plugin-errors';
@@ -27,7 +28,7 @@ export const builder = new SchemaBuilder<{
       const message = context.auth
         ? `${result.message}: this key lacks the scope the operation needs (read, write or admin); create a key with it under Settings → API keys`
         : 'Not authenticated: send Authorization: Bearer <API key>';
-      return Object.assign(new Error(message), { extensions: { code: 'FORBIDDEN' } });
+      return new GraphQLError(message, { extensions: { code: context.auth ? 'FORBIDDEN' : 'UNAUTHENTICATED' } });
     },
     authScopes: (context) => ({
       read: context.auth?.kind === 'apiKey' && context.auth.scopes.has('READ'),

@@ -19,16 +19,21 @@ export async function bootstrapWorkspace(prisma: PrismaClient, adminKey?: string
     if (adminKey) await ensureKey(prisma, existing.id, adminKey);
     return { workspaceId: existing.id, created: false };
   }
+  const created = await createWorkspace(prisma, 'Default workspace', adminKey);
+  return { workspaceId: created.workspaceId, created: true, generatedAdminKey: adminKey ? undefined : created.adminKey };
+}
+
+/** A workspace with its settings and one admin key (operators run `npm run workspace:create`). */
+export async function createWorkspace(prisma: PrismaClient, name: string, adminKey = generateApiKey()) {
   const workspaceId = newId('ws');
-  const key = adminKey ?? generateApiKey();
   await prisma.$transaction([
-    prisma.workspace.create({ data: { id: workspaceId, name: 'Default workspace' } }),
+    prisma.workspace.create({ data: { id: workspaceId, name } }),
     prisma.workspaceSettings.create({ data: { workspaceId } }),
     prisma.apiKey.create({
-      data: { id: newId('key'), workspaceId, name: 'Admin key', prefix: keyPrefix(key), keyHash: hashSecret(key), scopes: ['READ', 'WRITE', 'ADMIN'] },
+      data: { id: newId('key'), workspaceId, name: 'Admin key', prefix: keyPrefix(adminKey), keyHash: hashSecret(adminKey), scopes: ['READ', 'WRITE', 'ADMIN'] },
     }),
   ]);
-  return { workspaceId, created: true, generatedAdminKey: adminKey ? undefined : key };
+  return { workspaceId, adminKey };
 }
 
 async function ensureKey(prisma: PrismaClient, workspaceId: string, key: string) {

@@ -23,6 +23,16 @@ export interface Config {
   secret?: string;
   maxUploadBytes: number;
   importDemoData: boolean;
+  /** The trainer's Python for the local provider (default: trainer/.venv/bin/python). */
+  trainerPython?: string;
+  supervisor: {
+    tickMs: number;
+    heartbeatTimeoutMs: number;
+    podStartTimeoutMs: number;
+    maxInterruptions: number;
+    maxLaunchAttempts: number;
+    launchBackoffMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -118,6 +128,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!['on', 'off'].includes(demoData)) problems.push(`BRIGHTRUN_DEMO_DATA must be "on" or "off" (got "${demoData}")`);
 
   const maxUploadMb = integer('BRIGHTRUN_MAX_UPLOAD_MB', 500, 1, 10_000);
+  const supervisor = {
+    tickMs: integer('BRIGHTRUN_SUPERVISOR_TICK_MS', 5_000, 50, 600_000),
+    heartbeatTimeoutMs: integer('BRIGHTRUN_HEARTBEAT_TIMEOUT_S', 600, 1, 86_400) * 1000,
+    podStartTimeoutMs: integer('BRIGHTRUN_POD_START_TIMEOUT_S', 1200, 1, 86_400) * 1000,
+    maxInterruptions: integer('BRIGHTRUN_MAX_INTERRUPTIONS', 5, 0, 100),
+    maxLaunchAttempts: integer('BRIGHTRUN_MAX_LAUNCH_ATTEMPTS', 6, 1, 100),
+    launchBackoffMs: integer('BRIGHTRUN_LAUNCH_BACKOFF_MS', 15_000, 10, 3_600_000),
+  };
   const publicUrl = url('BRIGHTRUN_PUBLIC_URL');
   const runpodRest = url('RUNPOD_REST_URL');
   const runpodGraphql = url('RUNPOD_GRAPHQL_URL');
@@ -144,5 +162,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     secret,
     maxUploadBytes: maxUploadMb * 1024 * 1024,
     importDemoData: demoData === 'on',
+    trainerPython: get('BRIGHTRUN_TRAINER_PYTHON'),
+    supervisor,
   };
 }

@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp, type StartedApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { generateApiKey } from '../src/auth/keys.js';
+import { createTempDatabase } from '../src/db/temp-database.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+/**
+ * The database backends an integration suite runs against: PGlite always, Postgres when
+ * TEST_DATABASE_URL names a server (CI sets it; real-components.test.ts fails CI without it).
+ */
+export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestServer extends StartedApp {
+  graphqlUrl: string;
+  adminKey: string;
+  dataDir: string;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** Restarts the process-level app on the same data (a server restart). */
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'brightrun-test-'));
+  const database = backend === 'postgres' ? await createTempDatabase(process.env.TEST_DATABASE_URL!, 'test') : undefined;
+  const adminKey = generateApiKey();
+  const config = loadConfig({
+    PORT: '0',
+    BRIGHTRUN_DATA_DIR: dataDir,
+    BRIGHTRUN_ADMIN_KEY: adminKey,
+    BRIGHTRUN_DEMO_DATA: 'off',
+    NODE_ENV: 'test',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
+  const app = buildApp(config, () => undefined);
+  const started = await app.start();
+  const graphqlUrl = `${started.url}/graphql`;
+  return {
+    ...started,
+    graphqlUrl,
+    adminKey,
+    dataDir,
+    async gql(query, variables, key = adminKey) {
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse;
+      return { ...body, status: response.status } as never;
+    },
+    async stop() {
+      await app.stop();
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A multipart upload per the GraphQL multipart request spec, as browser clients send it. */
+export async function uploadFile(server: TestServer, file: { name: string; content: Uint8Array | string; type?: string }, args: { name?: string } = {}, key = server.adminKey) {
+  const query = `mutation Upload($file: Upload!, $name: String) {
+    uploadDataset(file: $file, name: $name) {
+      __typename
+      ... on UploadDatasetSuccess { dataset { id name status encoding conversationCount trainingPairCount trainablePairCount sha256 sizeBytes readiness { ready checks { key passed value threshold message blocking } } } }
+      ... on Error { message code }
+      ... on DatasetInvalidError { kind problemCount problems { line conversation field message } }
+      ... on DuplicateDatasetError { existingDataset { id name } }
+    }
+  }`;
+  const form = new FormData();
+  form.set('operations', JSON.stringify({ query, variables: { file: null, name: args.name ?? null } }));
+  form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.set('0', new Blob([file.content as BlobPart], { type: file.type ?? 'application/json' }), file.name);
+  const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'graphql-require-preflight': '1' }, body: form });
+  const body = (await response.json()) as GraphQLResponse;
+  return { ...body, status: response.status };
+}
