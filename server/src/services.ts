@@ -14,6 +14,11 @@ import { JobService } from './training/jobs/service.js';
 import { Supervisor } from './training/supervisor.js';
 import { createProvider } from './training/providers/select.js';
 import type { TrainingProvider } from './training/providers/provider.js';
+import { SecretBox } from './auth/secrets.js';
+import { SettingsService } from './settings/service.js';
+import { NotificationService } from './notifications/service.js';
+import { jobLink } from './notifications/kinds.js';
+import { SpendService } from './spend/service.js';
 
 /** Everything resolvers and background work reach through the context. */
 export interface Services {
@@ -28,6 +33,9 @@ export interface Services {
   provider: TrainingProvider;
   jobs: JobService;
   supervisor: Supervisor;
+  settings: SettingsService;
+  notifications: NotificationService;
+  spend: SpendService;
 }
 
 export interface ServicesHandle {
@@ -55,6 +63,11 @@ export async function createServices(config: Config, publicUrl: string): Promise
     : localStorage!;
   const pubsub = pubsubHandle.pubsub;
   const lifecycle = new JobLifecycle(db.prisma, pubsub);
+  // Loopback notification targets (http://127.0.0.1, localhost) only outside production: tests and local receivers.
+  const settings = new SettingsService(db.prisma, new SecretBox(secret), { allowLoopbackWebhooks: !config.production });
+  const notifications = new NotificationService({ prisma: db.prisma, pubsub, targets: settings, publicUrl, log: (line) => console.error(line) });
+  lifecycle.onTransition(notifications.transitionListener());
+  const spend = new SpendService(db.sql);
   let provider: TrainingProvider;
   try {
     provider = createProvider(config, db.prisma);
@@ -63,7 +76,10 @@ export async function createServices(config: Config, publicUrl: string): Promise
     await db.close();
     throw error;
   }
-  const supervisor = new Supervisor(db.prisma, lifecycle, provider, { ...config.supervisor, apiUrl: `${publicUrl}/graphql`, log: (line) => console.error(line) });
+  const supervisor = new Supervisor(db.prisma, lifecycle, provider, { ...config.supervisor, apiUrl: `${publicUrl}/graphql`, serverSecret: secret,
+    log: (line) => console.error(line),
+    notify: async (job, kind, title, body) => void (await notifications.tryNotify(job.workspaceId, { kind, title, body, link: jobLink(job.id), jobId: job.id })),
+  });
   const services: Services = {
     config,
     publicUrl,
@@ -74,7 +90,10 @@ export async function createServices(config: Config, publicUrl: string): Promise
     lifecycle,
     trainerApi: new TrainerApi(db.prisma, db.sql, storage, pubsub, lifecycle),
     provider,
-    jobs: new JobService(db.prisma, lifecycle, () => provider),
+    jobs: new JobService(db.prisma, lifecycle, () => provider, secret, spend),
+    settings,
+    notifications,
+    spend,
     supervisor,
   };
   return {
@@ -83,6 +102,7 @@ export async function createServices(config: Config, publicUrl: string): Promise
     pubsubHandle,
     async close() {
       await supervisor.stop();
+      await notifications.close();
       await provider.close?.();
       await pubsubHandle.close();
       await db.close();

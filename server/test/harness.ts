@@ -25,8 +25,9 @@ export interface TestServer extends StartedApp {
   adminKey: string;
   dataDir: string;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
-  /** Restarts the process-level app on the same data (a server restart). */
   stop(): Promise<void>;
+  /** Stops the server abruptly for its jobs and starts a new one on the same port, data and database. */
+  restart(): Promise<void>;
 }
 
 export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
@@ -42,10 +43,10 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
-  const app = buildApp(config, () => undefined);
+  let app = buildApp(config, () => undefined);
   const started = await app.start();
   const graphqlUrl = `${started.url}/graphql`;
-  return {
+  const server: TestServer = {
     ...started,
     graphqlUrl,
     adminKey,
@@ -64,7 +65,14 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
+    async restart() {
+      await app.stop();
+      app = buildApp({ ...config, port: started.port }, () => undefined);
+      const again = await app.start();
+      server.services = again.services;
+    },
   };
+  return server;
 }
 
 /** A multipart upload per the GraphQL multipart request spec, as browser clients send it. */
@@ -86,3 +94,22 @@ export async function uploadFile(server: TestServer, file: { name: string; conte
   const body = (await response.json()) as GraphQLResponse;
   return { ...body, status: response.status };
 }
+
+const JOB_FIELDS = `id status isSimulated provider currentStep totalSteps spendUsd progress errorMessage cancelReason interruptionCount
+  estimate { hours { low high } cost { low high pricePerHour priceSource } totalSteps }
+  stages { stage attempt durationSeconds } attempts { number podId endReason spendUsd pricePerHour cloudType }
+  events { kind level message }
+  artifact { id name version qualityRating files { name sizeBytes sha256 downloadUrl } dataset { id } job { id } }`;
+
+/** Polls a job (with its stages, attempts, events and artifact) until `done` holds. */
+export async function waitForJob(server: TestServer, id: string, done: (job: Record<string, any>) => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let job: Record<string, any> = {};
+  while (Date.now() < deadline) {
+    job = (await server.gql(`query($id: ID!) { trainingJob(id: $id) { ${JOB_FIELDS} } }`, { id })).data!.trainingJob;
+    if (done(job)) return job;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`job ${id} did not get there in time; last seen ${JSON.stringify({ status: job.status, events: job.events?.slice(-5) })}`);
+}
+

@@ -2,7 +2,7 @@ import { AnalysisBuilder, type FileFacts } from './analysis-builder.js';
 import { analyzeJson } from './analyze-json.js';
 import { analyzeJsonl } from './analyze-jsonl.js';
 import { MeteredInput, TooLargeError } from './byte-source.js';
-import { detectEncoding } from './detect.js';
+import { DETECTION_WINDOW_BYTES, detectEncoding } from './detect.js';
 import { JsonSyntaxError, OversizedValueError } from './json-reader.js';
 import { LineTooLongError, readLines } from './jsonl-lines.js';
 import { ProblemLog, formatBytes } from './problems.js';
@@ -57,10 +57,16 @@ export async function analyzeDataset(
 }
 
 async function detect(metered: MeteredInput, problems: ProblemLog): Promise<DatasetEncoding | null> {
+  let peekedBytes = 0;
   for (;;) {
-    const more = await metered.peekMore();
-    const prefix = metered.prefix();
-    const detection = detectEncoding(prefix, !more);
+    const chunk = await metered.peekMore();
+    // Only look again once a line has ended (or the window is full): re-joining the prefix
+    // for every small chunk would cost quadratic time.
+    if (chunk !== null) {
+      peekedBytes += chunk.length;
+      if (chunk.indexOf(0x0a) === -1 && peekedBytes < DETECTION_WINDOW_BYTES) continue;
+    }
+    const detection = detectEncoding(metered.prefix(), chunk === null);
     if (!detection.decided) continue;
     if ('encoding' in detection) return detection.encoding;
     problems.add(detection.problem.kind, { line: 1, message: detection.problem.message });

@@ -49,12 +49,11 @@ export class MeteredInput {
     return buffer;
   }
 
-  /** Reads one more chunk into the peeked prefix; false at the end of the input. */
-  async peekMore(): Promise<boolean> {
+  /** Reads one more chunk into the peeked prefix and returns it; null at the end of the input. */
+  async peekMore(): Promise<Buffer | null> {
     const chunk = await this.read();
-    if (chunk === null) return false;
-    if (chunk.byteLength > 0) this.peeked.push(chunk);
-    return true;
+    if (chunk !== null && chunk.byteLength > 0) this.peeked.push(chunk);
+    return chunk;
   }
 
   /** Everything peeked so far, as one buffer. */

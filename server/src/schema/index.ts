@@ -9,5 +9,8 @@ import './trainer.js';
 import './training.js';
 import './artifacts.js';
 import './jobs.js';
+import './settings.js';
+import './notifications.js';
+import './spend.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { CloudType, HourlyRate, LaunchRequest, LaunchResult, PodStatus, TrainingProvider } from './provider.js';
+
+export interface LocalProviderOptions {
+  /** The trainer's Python (trainer/.venv/bin/python after `npm run trainer:setup`). */
+  python: string;
+  /** Where each attempt's stdout/stderr is kept. */
+  logDir: string;
+  /** Extra environment for the trainer (e.g. CUDA_VISIBLE_DEVICES); never user secrets. */
+  env?: Record<string, string>;
+}
+
+/** The repository's trainer venv, if `npm run trainer:setup` made one. */
+export const DEFAULT_TRAINER_PYTHON = path.resolve(import.meta.dirname, '../../../../trainer/.venv/bin/python');
+export const trainerInstalled = (python = DEFAULT_TRAINER_PYTHON) => existsSync(python);
+
+/**
+ * Runs the real trainer as a subprocess of the server (on this machine's GPU if it has one).
+ * Pod ids carry the pid, so after a server restart a still-running trainer is recognised.
+ */
+export class LocalProvider implements TrainingProvider {
+  readonly name = 'local' as const;
+  readonly simulated = false;
+  private readonly children = new Map<string, { child: ChildProcess; exit?: { code: number | null; signal: string | null } }>();
+
+  constructor(private readonly options: LocalProviderOptions) {}
+
+  async hourlyRate(): Promise<HourlyRate> {
+    return { pricePerHour: 0, source: 'LOCAL', note: 'Runs on this machine: no GPU rental is charged' };
+  }
+
+  async launch(request: LaunchRequest): Promise<LaunchResult> {
+    await mkdir(this.options.logDir, { recursive: true });
+    const log = createWriteStream(path.join(this.options.logDir, `${request.jobId}-attempt-${request.attempt}.log`));
+    const child = spawn(this.options.python, ['-m', 'brightrun_trainer', 'run'], {
+      cwd: path.dirname(path.dirname(path.dirname(this.options.python))),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PYTHONUNBUFFERED: '1', ...this.options.env, ...request.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: a server restart does not take the training with it
+    });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    const podId = `local-${child.pid}-${request.jobId}-${request.attempt}`;
+    const entry: { child: ChildProcess; exit?: { code: number | null; signal: string | null } } = { child };
+    child.on('exit', (code, signal) => {
+      entry.exit = { code, signal };
+      log.end();
+    });
+    child.on('error', (error) => {
+      entry.exit = { code: -1, signal: null };
+      log.end(`\nfailed to start the trainer: ${error.message}\n`);
+    });
+    child.unref();
+    this.children.set(podId, entry);
+    return { podId, cloudType: request.cloudType as CloudType, pricePerHour: 0 };
+  }
+
+  async status(podId: string): Promise<PodStatus> {
+    const entry = this.children.get(podId);
+    if (entry) {
+      if (!entry.exit) return { state: 'RUNNING' };
+      return { state: 'EXITED', detail: entry.exit.signal ? `trainer killed by ${entry.exit.signal}` : `trainer exited with code ${entry.exit.code}` };
+    }
+    // Started by an earlier server process: all we can know is whether it still runs.
+    const pid = Number(podId.split('-')[1]);
+    return Number.isInteger(pid) && isAlive(pid) ? { state: 'RUNNING' } : { state: 'GONE', detail: 'the trainer process is no longer running' };
+  }
+
+  async terminate(podId: string): Promise<void> {
+    const entry = this.children.get(podId);
+    const pid = entry?.child.pid ?? Number(podId.split('-')[1]);
+    if (!Number.isInteger(pid) || !isAlive(pid) || entry?.exit) return;
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && isAlive(pid) && !entry?.exit) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid) && !entry?.exit) signalGroup(pid, 'SIGKILL');
+  }
+
+  async close(): Promise<void> {
+    // Running trainers are left alone on purpose: the next server process reconciles them.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}

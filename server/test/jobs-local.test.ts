@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
+import { trainerInstalled } from '../src/training/providers/local.js';
+
+const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.jsonl', import.meta.url);
+
+// The real trainer as a subprocess (CPU, tiny-llama). `npm test` installs it first; under CI a
+// missing trainer is a failure, not a skip.
+const runnable = trainerInstalled() || process.env.CI === 'true';
+
+describe.runIf(runnable)('training on the local provider: the real trainer as a subprocess', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('pglite', { BRIGHTRUN_PROVIDER: 'local', BRIGHTRUN_SUPERVISOR_TICK_MS: '200' });
+  });
+  afterAll(() => server?.stop());
+
+  it('trains tiny-llama on the sample: stages in order, every step stored once, a PEFT adapter with matching sha256', async () => {
+    const upload = await uploadFile(server, { name: 'sample.jsonl', content: await readFile(SAMPLE) });
+    const datasetId = upload.data!.uploadDataset.dataset.id;
+    const started = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { __typename ... on StartTrainingJobSuccess { job { id } } ... on Error { message } ... on ValidationError { fieldErrors { field message } } } }`, {
+      input: { datasetId, acknowledgeDatasetWarnings: true, preset: 'BALANCED', maxSteps: 12, checkpointEverySteps: 5, overrides: { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', gpuType: 'NVIDIA H100 PCIe' } },
+    });
+    const jobId = started.data!.startTrainingJob.job?.id;
+    expect(jobId, JSON.stringify(started.data)).toBeTruthy();
+    const job = await waitForJob(server, jobId, (j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status), 240_000);
+    expect(job.status, JSON.stringify(job.events.slice(-8))).toBe('COMPLETED');
+    expect(job.stages.map((s: { stage: string }) => s.stage)).toEqual(['QUEUED', 'PROVISIONING', 'PREPROCESSING', 'MODEL_LOADING', 'TRAINING', 'FINALIZING']);
+    const train = await server.services.db.prisma.metricPoint.findMany({ where: { jobId, split: 'TRAIN' }, orderBy: { step: 'asc' } });
+    expect(train.map((p) => p.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(job.events.filter((e: { kind: string }) => e.kind === 'checkpoint').length).toBeGreaterThanOrEqual(2);
+    const names = job.artifact.files.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['adapter_model.safetensors', 'adapter_config.json']));
+    for (const file of job.artifact.files) {
+      const body = Buffer.from(await (await fetch(file.downloadUrl)).arrayBuffer());
+      const { createHash } = await import('node:crypto');
+      expect([body.length, createHash('sha256').update(body).digest('hex')]).toEqual([file.sizeBytes, file.sha256]);
+    }
+  }, 300_000);
+});

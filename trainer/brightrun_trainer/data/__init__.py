@@ -1,0 +1,1 @@
+"""Reading brightrun-lora-v4 files and turning them into training examples."""
