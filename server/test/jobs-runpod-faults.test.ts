@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
+import { startRunPodStandIn, type RunPodStandIn } from '../src/training/providers/runpod/standin.js';
+import { runDemoTrainer } from '../src/training/providers/demo-trainer.js';
+
+const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.json', import.meta.url);
+const finished = (j: Record<string, any>) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status);
+
+/**
+ * The supervisor against RunPod's failure modes, on the stand-in. The pod's workload is the demo
+ * trainer (it speaks the real trainer contract with the pod's env) or, for a stalled trainer,
+ * nothing at all.
+ */
+describe('RunPod failure modes (stand-in)', () => {
+  let standIn: RunPodStandIn;
+  let server: TestServer;
+  let datasetId: string;
+  let workload: 'train' | 'silent' = 'train';
+
+  beforeAll(async () => {
+    standIn = await startRunPodStandIn({
+      killGraceMs: 500,
+      launch: (pod) => {
+        const controller = new AbortController();
+        if (workload === 'silent') {
+          let stop!: () => void;
+          const exited = new Promise<{ code: number | null }>((resolve) => (stop = () => resolve({ code: 143 })));
+          return { stop: () => stop(), exited };
+        }
+        const run = runDemoTrainer({ apiUrl: pod.env.BRIGHTRUN_API_URL!, jobId: pod.env.BRIGHTRUN_JOB_ID!, token: pod.env.BRIGHTRUN_JOB_TOKEN!, durationSeconds: 1.5, signal: controller.signal }, 20);
+        return { stop: () => controller.abort(), exited: run.then(() => ({ code: 0 }), () => ({ code: 143 })) };
+      },
+    });
+    server = await startTestServer('pglite', {
+      BRIGHTRUN_PROVIDER: 'runpod',
+      RUNPOD_API_KEY: standIn.apiKey,
+      RUNPOD_REST_URL: standIn.restUrl,
+      RUNPOD_GRAPHQL_URL: standIn.graphqlUrl,
+      BRIGHTRUN_SUPERVISOR_TICK_MS: '100',
+      BRIGHTRUN_LAUNCH_BACKOFF_MS: '50',
+      BRIGHTRUN_MAX_LAUNCH_ATTEMPTS: '4',
+      BRIGHTRUN_HEARTBEAT_TIMEOUT_S: '2',
+    });
+    datasetId = (await uploadFile(server, { name: 'sample.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await standIn?.close();
+  });
+  beforeEach(() => {
+    workload = 'train';
+  });
+
+  const start = async (input: Record<string, unknown> = {}) => {
+    const result = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } ... on Error { message } } }`,
+      { input: { datasetId, acknowledgeDatasetWarnings: true, maxSteps: 20, ...input } });
+    return result.data!.startTrainingJob.job.id as string;
+  };
+
+  it('retries when RunPod has no capacity, then runs', async () => {
+    standIn.failNextCreates(2);
+    const job = await waitForJob(server, await start(), finished);
+    expect(job.status).toBe('COMPLETED');
+    expect(job.events.filter((e: { kind: string }) => e.kind === 'launch_retry')).toHaveLength(2);
+    expect(job.events.find((e: { kind: string }) => e.kind === 'launch_retry').message).toMatch(/no longer any instances available|capacity/i);
+  });
+
+  it('fails with the reason when capacity never comes', async () => {
+    standIn.failNextCreates(50);
+    const job = await waitForJob(server, await start(), finished);
+    expect(job.status).toBe('FAILED');
+    expect(job.errorMessage).toMatch(/gave up after 4 attempts/);
+    standIn.failNextCreates(0);
+  });
+
+  it("honours 429 Retry-After and still starts the pod", async () => {
+    standIn.rateLimitNext(1, 1);
+    const before = Date.now();
+    const job = await waitForJob(server, await start(), (j) => j.attempts.length > 0 || finished(j));
+    expect(job.attempts).toHaveLength(1);
+    expect(Date.now() - before).toBeGreaterThanOrEqual(1000);
+    await waitForJob(server, job.id, finished);
+  });
+
+  it('fails a stalled trainer after the heartbeat timeout, with a warning first, and stops its pod', async () => {
+    workload = 'silent';
+    const job = await waitForJob(server, await start(), finished, 30_000);
+    expect(job.status).toBe('FAILED');
+    expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['trainer_quiet', 'trainer_silent']));
+    expect(standIn.pod(job.attempts[0].podId)?.status).toBe('TERMINATED');
+  });
+
+  it('stops a job at its max duration', async () => {
+    workload = 'silent';
+    const id = await start({ overrides: { maxDurationHours: 0.1 } });
+    await waitForJob(server, id, (j) => j.attempts.length > 0);
+    await server.services.db.prisma.trainingJob.update({ where: { id }, data: { startedAt: new Date(Date.now() - 7 * 60_000) } });
+    const job = await waitForJob(server, id, finished);
+    expect([job.status, job.cancelReason]).toEqual(['CANCELLED', 'Stopped at its max duration of 0.1 h']);
+  });
+
+  it('refuses to turn a spot job into on-demand unless the user opted in', async () => {
+    standIn.spotUnavailable(true);
+    try {
+      const refused = await waitForJob(server, await start(), finished);
+      expect(refused.status).toBe('FAILED');
+      expect(refused.errorMessage).toMatch(/on-demand/);
+      const fallback = await waitForJob(server, await start({ allowOnDemandFallback: true }), (j) => j.attempts.length > 0 || finished(j));
+      expect(fallback.attempts[0].cloudType).toBe('ON_DEMAND');
+      await waitForJob(server, fallback.id, finished);
+    } finally {
+      standIn.spotUnavailable(false);
+    }
+  });
+
+  it('fails clearly when the RunPod balance is too low', async () => {
+    standIn.insufficientBalance(true);
+    try {
+      const job = await waitForJob(server, await start(), finished);
+      expect(job.status).toBe('FAILED');
+      expect(job.errorMessage).toMatch(/balance/i);
+    } finally {
+      standIn.insufficientBalance(false);
+    }
+  });
+
+  it('cancels: the pod is terminated and the spend settled', async () => {
+    workload = 'silent';
+    const id = await start();
+    const running = await waitForJob(server, id, (j) => j.attempts.length > 0);
+    await server.gql(`mutation($id: ID!) { cancelTrainingJob(id: $id, reason: "changed my mind") { __typename } }`, { id });
+    const job = await waitForJob(server, id, (j) => j.attempts[0].endReason !== null);
+    expect([job.status, job.attempts[0].endReason]).toEqual(['CANCELLED', 'CANCELLED']);
+    expect(standIn.pod(running.attempts[0].podId)?.status).toBe('TERMINATED');
+  });
+});
