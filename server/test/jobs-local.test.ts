@@ -19,8 +19,12 @@ describe.runIf(runnable)('training on the local provider: the real trainer as a 
   it('trains tiny-llama on the sample: stages in order, every step stored once, a PEFT adapter with matching sha256', async () => {
     const upload = await uploadFile(server, { name: 'sample.jsonl', content: await readFile(SAMPLE) });
     const datasetId = upload.data!.uploadDataset.dataset.id;
+    const overrides = { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', gpuType: 'NVIDIA H100 PCIe' };
+    const pastJobs = async () => (await server.gql(`query($input: TrainingPlanInput!) { estimateTraining(input: $input) { ... on EstimateTrainingSuccess { estimate { pastJobs throughputSource } } } }`,
+      { input: { datasetId, preset: 'BALANCED', overrides } })).data!.estimateTraining.estimate;
+    expect(await pastJobs()).toEqual({ pastJobs: 0, throughputSource: 'MODEL' });
     const started = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { __typename ... on StartTrainingJobSuccess { job { id } } ... on Error { message } ... on ValidationError { fieldErrors { field message } } } }`, {
-      input: { datasetId, acknowledgeDatasetWarnings: true, preset: 'BALANCED', maxSteps: 12, checkpointEverySteps: 5, overrides: { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', gpuType: 'NVIDIA H100 PCIe' } },
+      input: { datasetId, acknowledgeDatasetWarnings: true, preset: 'BALANCED', maxSteps: 12, checkpointEverySteps: 5, overrides },
     });
     const jobId = started.data!.startTrainingJob.job?.id;
     expect(jobId, JSON.stringify(started.data)).toBeTruthy();
@@ -37,5 +41,7 @@ describe.runIf(runnable)('training on the local provider: the real trainer as a 
       const { createHash } = await import('node:crypto');
       expect([body.length, createHash('sha256').update(body).digest('hex')]).toEqual([file.sizeBytes, file.sha256]);
     }
+    // The measured throughput now informs estimates for the same model, GPU and sequence length.
+    expect(await pastJobs()).toEqual({ pastJobs: 1, throughputSource: 'CALIBRATED' });
   }, 300_000);
 });

@@ -16,16 +16,22 @@ describe('RunPod failure modes (stand-in)', () => {
   let standIn: RunPodStandIn;
   let server: TestServer;
   let datasetId: string;
-  let workload: 'train' | 'silent' = 'train';
+  let workload: 'train' | 'silent' | 'heartbeat' = 'train';
 
   beforeAll(async () => {
     standIn = await startRunPodStandIn({
       killGraceMs: 500,
       launch: (pod) => {
         const controller = new AbortController();
-        if (workload === 'silent') {
+        if (workload !== 'train') {
+          // Alive but not training: heartbeats only ('heartbeat'), or nothing at all ('silent').
+          const beat = workload === 'heartbeat' ? setInterval(() => void fetch(pod.env.BRIGHTRUN_API_URL!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${pod.env.BRIGHTRUN_JOB_TOKEN}` },
+            body: JSON.stringify({ query: 'mutation($j: ID!) { trainerReport(jobId: $j, input: {}) { cancelRequested } }', variables: { j: pod.env.BRIGHTRUN_JOB_ID } }),
+          }).catch(() => undefined), 300) : undefined;
           let stop!: () => void;
-          const exited = new Promise<{ code: number | null }>((resolve) => (stop = () => resolve({ code: 143 })));
+          const exited = new Promise<{ code: number | null }>((resolve) => (stop = () => { clearInterval(beat); resolve({ code: 143 }); }));
           return { stop: () => stop(), exited };
         }
         const run = runDemoTrainer({ apiUrl: pod.env.BRIGHTRUN_API_URL!, jobId: pod.env.BRIGHTRUN_JOB_ID!, token: pod.env.BRIGHTRUN_JOB_TOKEN!, durationSeconds: 1.5, signal: controller.signal }, 20);
@@ -98,6 +104,21 @@ describe('RunPod failure modes (stand-in)', () => {
     await server.services.db.prisma.trainingJob.update({ where: { id }, data: { startedAt: new Date(Date.now() - 7 * 60_000) } });
     const job = await waitForJob(server, id, finished);
     expect([job.status, job.cancelReason]).toEqual(['CANCELLED', 'Stopped at its max duration of 0.1 h']);
+  });
+
+  it('warns at 80% / 100% of the estimate (event + notification) and stops at the cost cap', async () => {
+    workload = 'heartbeat';
+    const id = await start({ costCapUsd: 0.002 });
+    await waitForJob(server, id, (j) => j.attempts.length > 0);
+    // Make the estimate's high end tiny, so a few seconds at $1.49/h cross both marks.
+    const row = await server.services.db.prisma.trainingJob.findUniqueOrThrow({ where: { id } });
+    await server.services.db.prisma.trainingJob.update({ where: { id }, data: { estimate: { ...(row.estimate as object), cost: { ...(row.estimate as { cost: object }).cost, high: 0.0004 } } } });
+    const job = await waitForJob(server, id, finished, 30_000);
+    expect([job.status, job.cancelReason]).toEqual(['CANCELLED', 'Stopped at its cost cap of $0.00']);
+    expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['cost_warning_100']));
+    const notes = await server.gql('{ notifications(first: 20) { edges { node { kind title } } } }');
+    expect(notes.data!.notifications.edges.map((e: { node: { kind: string } }) => e.node.kind)).toContain('COST_WARNING');
+    expect(job.spendUsd).toBeGreaterThanOrEqual(0.002);
   });
 
   it('refuses to turn a spot job into on-demand unless the user opted in', async () => {
