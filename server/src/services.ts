@@ -86,7 +86,7 @@ export async function createServices(config: Config, publicUrl: string): Promise
     db,
     storage,
     pubsub,
-    datasets: new DatasetService(db.prisma, storage, config.maxUploadBytes),
+    datasets: new DatasetService(db.prisma, db.sql, storage, config.maxUploadBytes),
     lifecycle,
     trainerApi: new TrainerApi(db.prisma, db.sql, storage, pubsub, lifecycle),
     provider,

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Dataset, DatasetConversation, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Storage } from '../storage/storage.js';
+import type { SqlRunner } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { DatasetImporter, conversationsPath, sourcePath, type ImportOutcome } from './import-service.js';
 import { DatasetInvalidError, UploadStateError } from './errors.js';
@@ -27,10 +28,11 @@ export class DatasetService {
 
   constructor(
     private readonly prisma: PrismaClient,
+    sql: SqlRunner,
     private readonly storage: Storage,
     readonly maxUploadBytes: number,
   ) {
-    this.importer = new DatasetImporter(prisma, storage, maxUploadBytes);
+    this.importer = new DatasetImporter(prisma, sql, storage, maxUploadBytes);
   }
 
   where(workspaceId: string, filter: DatasetFilter = {}): Prisma.DatasetWhereInput {
