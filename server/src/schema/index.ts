@@ -12,5 +12,7 @@ import './jobs.js';
 import './settings.js';
 import './notifications.js';
 import './spend.js';
+import './metrics.js';
+import './jobs-live.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,79 @@
+import type { PrismaClient } from '../db/client.js';
+import type { SqlRunner } from '../db/sql.js';
+import type { AppPubSub } from '../pubsub/pubsub.js';
+import type { Storage } from '../storage/storage.js';
+import { exportMetricsCsv, type MetricsExport } from './export.js';
+import { MAX_MAX_POINTS, MIN_MAX_POINTS, readSeries, type MetricSeries, type MetricSplit } from './history.js';
+import { liveMetrics, type LivePoint } from './live.js';
+import { MAX_STEP } from './tiers.js';
+
+export interface MetricsJob {
+  id: string;
+  workspaceId: string;
+}
+
+export interface SeriesArgs {
+  split: MetricSplit;
+  fromStep?: number | null;
+  toStep?: number | null;
+  maxPoints: number;
+}
+
+/** What a caller asked for that cannot be answered, each naming the argument and the fix. */
+export function checkSeriesArgs(args: SeriesArgs): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!Number.isInteger(args.maxPoints) || args.maxPoints < MIN_MAX_POINTS || args.maxPoints > MAX_MAX_POINTS) {
+    problems.push({ field: 'maxPoints', message: `must be between ${MIN_MAX_POINTS} and ${MAX_MAX_POINTS.toLocaleString('en-US')} (got ${args.maxPoints}); ask for a narrower fromStep/toStep range to see more detail` });
+  }
+  for (const field of ['fromStep', 'toStep'] as const) {
+    const value = args[field];
+    if (value != null && (value < 0 || value > MAX_STEP)) problems.push({ field, message: `must be a step ≥ 0 (got ${value})` });
+  }
+  if (args.fromStep != null && args.toStep != null && args.fromStep > args.toStep) {
+    problems.push({ field: 'toStep', message: `must be ≥ fromStep (got fromStep ${args.fromStep}, toStep ${args.toStep})` });
+  }
+  return problems;
+}
+
+/** A job's metric history, exports and live stream; every entry point is scoped to a workspace. */
+export class MetricsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: SqlRunner,
+    private readonly storage: Storage,
+    private readonly pubsub: AppPubSub,
+  ) {}
+
+  /** The job, if it belongs to the workspace; null otherwise (other workspaces' jobs do not exist). */
+  findJob(workspaceId: string, jobId: string): Promise<MetricsJob | null> {
+    return this.prisma.trainingJob.findFirst({ where: { id: jobId, workspaceId }, select: { id: true, workspaceId: true } });
+  }
+
+  /** Call checkSeriesArgs first: this assumes valid arguments. */
+  series(job: MetricsJob, args: SeriesArgs): Promise<MetricSeries> {
+    return readSeries(this.sql, { jobId: job.id, ...args });
+  }
+
+  exportCsv(job: MetricsJob): Promise<MetricsExport> {
+    return exportMetricsCsv(this.sql, this.storage, job);
+  }
+
+  stream(job: MetricsJob, afterStep: number | null): AsyncIterableIterator<LivePoint[]> {
+    return liveMetrics({ sql: this.sql, pubsub: this.pubsub }, { jobId: job.id, workspaceId: job.workspaceId, afterStep });
+  }
+}
+
+const instances = new WeakMap<object, MetricsService>();
+
+/**
+ * The metrics service of a Services object. It holds no state of its own, so it is built from the
+ * database, storage and pubsub on first use (once per Services) rather than wired in services.ts.
+ */
+export function metricsOf(services: { db: { prisma: PrismaClient; sql: SqlRunner }; storage: Storage; pubsub: AppPubSub }): MetricsService {
+  let service = instances.get(services);
+  if (!service) {
+    service = new MetricsService(services.db.prisma, services.db.sql, services.storage, services.pubsub);
+    instances.set(services, service);
+  }
+  return service;
+}
