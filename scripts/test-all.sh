@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 echo "== prisma client"
 node scripts/prisma-generate.mjs
+echo "== trainer environment (trainer/.venv; the server's end-to-end suites run the real trainer)"
+bash trainer/setup.sh
 echo "== typecheck"
 npm run typecheck --silent
 echo "== server (vitest)"

@@ -32,7 +32,8 @@ export interface TestServer extends StartedApp {
 
 export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'brightrun-test-'));
-  const database = backend === 'postgres' ? await createTempDatabase(process.env.TEST_DATABASE_URL!, 'test') : undefined;
+  // env.DATABASE_URL: join a database another test server uses (several instances, one database).
+  const database = backend === 'postgres' && !env.DATABASE_URL ? await createTempDatabase(process.env.TEST_DATABASE_URL!, 'test') : undefined;
   const adminKey = generateApiKey();
   const config = loadConfig({
     PORT: '0',

@@ -14,6 +14,8 @@ export type PubSubEvents = {
 };
 
 export interface MetricPointEvent {
+  /** When the server stored it (ISO-8601). */
+  recordedAt?: string;
   split: 'TRAIN' | 'EVAL';
   step: number;
   loss: number | null;

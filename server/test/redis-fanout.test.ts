@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainerTokenFor } from '../src/auth/keys.js';
+import { createTempDatabase } from '../src/db/temp-database.js';
+import { startTestServer, uploadFile, type TestServer } from './harness.js';
+
+const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.json', import.meta.url);
+const redisUrl = process.env.TEST_REDIS_URL;
+const postgresUrl = process.env.TEST_DATABASE_URL;
+
+/** Two server instances on one Postgres and one Redis: a point pushed to one reaches a subscriber of the other. */
+describe.runIf(Boolean(redisUrl && postgresUrl))('multi-instance fan-out through Redis', () => {
+  let a: TestServer;
+  let b: TestServer;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const database = await createTempDatabase(postgresUrl!, 'fanout');
+    drop = database.drop;
+    const shared = { DATABASE_URL: database.url, REDIS_URL: redisUrl!, BRIGHTRUN_SECRET: 's'.repeat(40), BRIGHTRUN_PROVIDER: 'demo', BRIGHTRUN_SUPERVISOR_TICK_MS: '600000' };
+    a = await startTestServer('postgres', shared);
+    b = await startTestServer('postgres', { ...shared, BRIGHTRUN_ADMIN_KEY: a.adminKey });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await drop?.();
+  });
+
+  it('delivers trainer reports made on instance A to subscribers on instance B', async () => {
+    expect([a.services.config.redisUrl, b.services.config.redisUrl]).toEqual([redisUrl, redisUrl]);
+    const datasetId = (await uploadFile(a, { name: 's.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
+    const started = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { datasetId, acknowledgeDatasetWarnings: true } });
+    const jobId = started.data!.startTrainingJob.job.id;
+    await a.services.lifecycle.apply(jobId, { type: 'PROVISION' }, { kind: 'provisioning', message: 'test pod' });
+
+    const client = createClient({ url: `${b.url.replace('http', 'ws')}/graphql/ws`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${b.adminKey}` }, retryAttempts: 0 });
+    const received: number[] = [];
+    const statuses: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      client.subscribe<{ trainingMetrics: { step: number }[] }>({ query: 'subscription($id: ID!) { trainingMetrics(jobId: $id) { step } }', variables: { id: jobId } }, {
+        next: (r) => {
+          received.push(...r.data!.trainingMetrics.map((p) => p.step));
+          if (received.length >= 30) resolve();
+        },
+        error: () => resolve(),
+        complete: () => resolve(),
+      });
+      client.subscribe<{ trainingJobUpdated: { status: string } }>({ query: 'subscription($id: ID!) { trainingJobUpdated(id: $id) { status } }', variables: { id: jobId } }, {
+        next: (r) => void statuses.push(r.data!.trainingJobUpdated.status),
+        error: () => undefined,
+        complete: () => undefined,
+      });
+    });
+    await new Promise((r) => setTimeout(r, 500)); // let B's Redis SUBSCRIBE land
+    const token = trainerTokenFor('s'.repeat(40), jobId);
+    const report = (input: Record<string, unknown>) => a.gql('mutation($j: ID!, $i: TrainerReportInput!) { trainerReport(jobId: $j, input: $i) { acceptedMetrics } }', { j: jobId, i: input }, token);
+    await report({ stage: 'TRAINING' });
+    for (let batch = 0; batch < 3; batch++) {
+      await report({ metrics: Array.from({ length: 10 }, (_, i) => ({ split: 'TRAIN', step: batch * 10 + i + 1, loss: 2 })) });
+    }
+    await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+    await client.dispose();
+    expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(statuses).toContain('TRAINING');
+  });
+});
