@@ -128,8 +128,12 @@ export function buildApp(config: Config, log: (line: string) => void = (line) =>
       for (const client of wsServer?.clients ?? []) client.close(1001, 'Server shutting down');
       await new Promise<void>((resolve) => (wsServer ? wsServer.close(() => resolve()) : resolve()));
       if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
-        await new Promise<void>((resolve) => server!.close(() => resolve()));
+        // In-flight requests get a moment to finish; then whatever is left is cut.
+        const force = setTimeout(() => server?.closeAllConnections(), 5_000);
+        await closed;
+        clearTimeout(force);
       }
       await handle?.close();
     },

@@ -8,10 +8,67 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
 import { startRunPodStandIn, type RunPodStandIn } from '../src/training/providers/runpod/standin.js';
 import { DEFAULT_TRAINER_PYTHON, trainerInstalled } from '../src/training/providers/local.js';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** The ws socket, with errors it raises after graphql-ws has let go of it (a restart mid-handshake) kept quiet. */
+class QuietWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on('error', () => undefined);
+  }
+}
 
 const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.jsonl', import.meta.url);
+const step = (label: string) => process.env.E2E_DEBUG && console.log(`[e2e] ${new Date().toISOString()} ${label}`);
 const runnable = trainerInstalled() || process.env.CI === 'true';
 const TRAINER_ROOT = path.dirname(path.dirname(path.dirname(DEFAULT_TRAINER_PYTHON)));
+
+/**
+ * A notebook-style watcher: a graphql-ws client (not the server's code) that streams a job's
+ * metrics and, whenever its connection drops, reconnects with the last step it saw.
+ */
+function watchMetrics(wsUrl: string, key: string, jobId: string) {
+  const received: { split: string; step: number }[] = [];
+  let lastStep: number | null = null;
+  let stopped = false;
+  let reconnects = 0;
+  let drop: () => void = () => undefined;
+  const query = 'subscription($jobId: ID!, $afterStep: Int) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { split step } }';
+  const loop = (async () => {
+    while (!stopped) {
+      let connected = false;
+      const client = createClient({ url: wsUrl, webSocketImpl: QuietWebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: true, on: { connected: () => void (connected = true) } });
+      await new Promise<void>((resolve) => {
+        // A connection caught half-way by the server's restart can hang: give up on it and retry.
+        const watchdog = setTimeout(() => { if (!connected) { client.terminate(); resolve(); } }, 3000);
+        const unsubscribe = client.subscribe<{ trainingMetrics: { split: string; step: number }[] }>({ query, variables: { jobId, afterStep: lastStep } }, {
+          next: (result) => {
+            for (const point of result.data?.trainingMetrics ?? []) {
+              received.push(point);
+              if (point.split === 'TRAIN') lastStep = point.step;
+            }
+          },
+          error: () => { clearTimeout(watchdog); resolve(); }, // the connection dropped (the server restarted)
+          complete: () => { clearTimeout(watchdog); resolve(); },
+        });
+        drop = () => { clearTimeout(watchdog); unsubscribe(); resolve(); };
+      });
+      void client.dispose(); // not awaited: after a refused connection it may never settle
+      if (!stopped) {
+        reconnects += 1;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  })();
+  return {
+    received,
+    get reconnects() { return reconnects; },
+    /** Drops the subscription as a flaky network would; the watcher comes back with afterStep. */
+    drop: () => drop(),
+    stop: async () => { stopped = true; drop(); await Promise.race([loop, new Promise((r) => setTimeout(r, 3000))]); },
+  };
+}
 
 /**
  * The whole product path on a spot pod: RunPod's API contract (the stand-in validates every REST
@@ -60,26 +117,59 @@ describe.runIf(runnable)('a spot job on RunPod (stand-in) with the real trainer'
     expect(estimate.data!.estimateTraining.estimate.cost.priceSource).toBe('RUNPOD_LIVE');
 
     const started = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } ... on Error { message } } }`,
-      { input: { ...plan, maxSteps: 24, checkpointEverySteps: 4 } });
+      { input: { ...plan, maxSteps: 160, checkpointEverySteps: 10 } });
     const jobId = started.data!.startTrainingJob.job.id;
+    step('started');
+    const watcher = watchMetrics(`${server.url.replace('http', 'ws')}/graphql/ws`, server.adminKey, jobId);
+    const statuses: string[] = [];
+    const jobWatch = createClient({ url: `${server.url.replace('http', 'ws')}/graphql/ws`, webSocketImpl: QuietWebSocket, connectionParams: { authorization: `Bearer ${server.adminKey}` }, retryAttempts: 0 });
+    jobWatch.subscribe<{ trainingJobUpdated: { status: string } }>({ query: 'subscription($id: ID!) { trainingJobUpdated(id: $id) { status } }', variables: { id: jobId } }, {
+      next: (r) => {
+        const status = r.data!.trainingJobUpdated.status;
+        if (statuses[statuses.length - 1] !== status) statuses.push(status);
+      },
+      error: () => undefined, // ends with the server restart
+      complete: () => undefined,
+    });
+    step('step 3');
+    await waitForJob(server, jobId, (j) => j.currentStep >= 3, 240_000);
+    watcher.drop();
 
+    step('before checkpoint wait');
     const firstCheckpoint = await waitForJob(server, jobId, (j) => j.events.some((e: { kind: string }) => e.kind === 'checkpoint'), 240_000);
     const podId = firstCheckpoint.attempts[0].podId ?? standIn.pods()[0]!.id;
     await standIn.interrupt(standIn.pods().find((p) => p.status === 'RUNNING')?.id ?? podId);
 
+    step('interrupted');
     const resumed = await waitForJob(server, jobId, (j) => j.attempts.length === 2 && j.status === 'TRAINING', 240_000);
     expect(resumed.attempts[0].endReason).toBe('INTERRUPTED');
     expect(resumed.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['interrupted', 'resuming']));
 
+    step('resumed');
+    await jobWatch.dispose();
+    step('disposed');
     await server.restart();
 
+    step('restarted');
     const job = await waitForJob(server, jobId, (j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status), 300_000);
     expect(job.status, `${JSON.stringify(job.events.slice(-10))}\n${trainerLogs.join('').slice(-3000)}`).toBe('COMPLETED');
     expect(job.interruptionCount).toBe(1);
     expect(job.stages.map((s: { stage: string }) => s.stage)).toContain('INTERRUPTED');
 
     const steps = (await server.services.db.prisma.metricPoint.findMany({ where: { jobId, split: 'TRAIN' }, orderBy: { step: 'asc' } })).map((p) => p.step);
-    expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(steps).toEqual(Array.from({ length: 160 }, (_, i) => i + 1));
+
+    // The watcher got every step exactly once, across a forced drop and the server restart.
+    const deadline = Date.now() + 20_000;
+    while (watcher.received.filter((p) => p.split === "TRAIN").length < 160 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    step('completed, waiting watcher');
+    await watcher.stop();
+    const trainSeen = watcher.received.filter((p) => p.split === 'TRAIN').map((p) => p.step).sort((a, b) => a - b);
+    expect(trainSeen).toEqual(steps);
+    expect(watcher.reconnects).toBeGreaterThanOrEqual(2);
+    // The job's own stream, up to the restart: in order, through the interruption and the resume.
+    expect(statuses[0]).toBe('QUEUED');
+    expect(statuses.slice(statuses.indexOf('TRAINING'))).toEqual(expect.arrayContaining(['TRAINING', 'INTERRUPTED', 'PROVISIONING']));
 
     // Every REST request the provider made was valid against RunPod's published contract.
     expect(standIn.requests.filter((r) => r.graphqlFields?.includes('podRentInterruptable')).length).toBeGreaterThanOrEqual(1);
