@@ -34,7 +34,7 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
   const dataDir = await mkdtemp(path.join(tmpdir(), 'brightrun-test-'));
   // env.DATABASE_URL: join a database another test server uses (several instances, one database).
   const database = backend === 'postgres' && !env.DATABASE_URL ? await createTempDatabase(process.env.TEST_DATABASE_URL!, 'test') : undefined;
-  const adminKey = generateApiKey();
+  const adminKey = env.BRIGHTRUN_ADMIN_KEY ?? generateApiKey();
   const config = loadConfig({
     PORT: '0',
     BRIGHTRUN_DATA_DIR: dataDir,
@@ -101,6 +101,9 @@ const JOB_FIELDS = `id status isSimulated provider currentStep totalSteps spendU
   stages { stage attempt durationSeconds } attempts { number podId endReason spendUsd pricePerHour cloudType }
   events { kind level message }
   artifact { id name version qualityRating files { name sizeBytes sha256 downloadUrl } dataset { id } job { id } }`;
+
+/** A job that finished and whose pods were released (attempts closed). */
+export const settled = (j: Record<string, any>) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status) && j.attempts.every((a: { endReason: string | null }) => a.endReason);
 
 /** Polls a job (with its stages, attempts, events and artifact) until `done` holds. */
 export async function waitForJob(server: TestServer, id: string, done: (job: Record<string, any>) => boolean, timeoutMs = 60_000) {

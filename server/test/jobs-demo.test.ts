@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
+import { BACKENDS, settled, startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
 
 const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.json', import.meta.url);
 
@@ -48,7 +48,7 @@ describe.each(BACKENDS)('training jobs on the demo provider (%s)', (backend) => 
     const again = await start({ acknowledgeDatasetWarnings: true, preset: 'CONSERVATIVE', maxSteps: 60 }, 'demo-run-0001');
     expect(again.data!.startTrainingJob.job.id).toBe(id);
 
-    const job = await waitForJob(server, id, (j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status));
+    const job = await waitForJob(server, id, settled);
     expect(job.status, JSON.stringify(job.events)).toBe('COMPLETED');
     expect(job.stages.map((s: { stage: string }) => s.stage)).toEqual(['QUEUED', 'PROVISIONING', 'PREPROCESSING', 'MODEL_LOADING', 'TRAINING', 'FINALIZING']);
     expect(job.currentStep).toBe(60);
@@ -82,6 +82,39 @@ describe.each(BACKENDS)('training jobs on the demo provider (%s)', (backend) => 
     expect(job.spendUsd).toBeGreaterThan(0);
     const twice = await server.gql(`mutation($id: ID!) { cancelTrainingJob(id: $id, reason: "again") { __typename } }`, { id });
     expect(twice.data!.cancelTrainingJob.__typename).toBe('JobFinishedError');
+  });
+
+  it('saves a named configuration and starts a job from it', async () => {
+    const saved = await server.gql(`mutation { saveTrainingConfiguration(name: "Careful r12", preset: CONSERVATIVE, overrides: { loraRank: 12 }) {
+      __typename ... on SaveTrainingConfigurationSuccess { configuration { id preset overrides } } } }`);
+    const configuration = saved.data!.saveTrainingConfiguration.configuration;
+    expect(configuration).toMatchObject({ preset: 'CONSERVATIVE', overrides: { loraRank: 12, loraAlpha: 24 } });
+    const listed = await server.gql('{ trainingConfigurations { name } }');
+    expect(listed.data!.trainingConfigurations).toEqual([{ name: 'Careful r12' }]);
+    const started = await start({ acknowledgeDatasetWarnings: true, configurationId: configuration.id, maxSteps: 5 });
+    const id = started.data!.startTrainingJob.job.id;
+    const job = await server.gql('query($id: ID!) { trainingJob(id: $id) { preset hyperparameters { loraRank loraAlpha } configuration { name } } }', { id });
+    expect(job.data!.trainingJob).toEqual({ preset: 'CONSERVATIVE', hyperparameters: { loraRank: 12, loraAlpha: 24 }, configuration: { name: 'Careful r12' } });
+    await waitForJob(server, id, settled);
+  });
+
+  it('streams the active jobs for the header indicator', async () => {
+    const { createClient } = await import('graphql-ws');
+    const { default: WebSocket } = await import('ws');
+    const client = createClient({ url: `${server.url.replace('http', 'ws')}/graphql/ws`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${server.adminKey}` }, retryAttempts: 0 });
+    const snapshots: string[][] = [];
+    const unsubscribe = client.subscribe<{ activeTrainingJobs: { id: string }[] }>({ query: 'subscription { activeTrainingJobs { id } }' }, {
+      next: (r) => void snapshots.push(r.data!.activeTrainingJobs.map((j) => j.id)), error: () => undefined, complete: () => undefined,
+    });
+    while (snapshots.length === 0) await new Promise((r) => setTimeout(r, 50));
+    const id = (await start({ acknowledgeDatasetWarnings: true, maxSteps: 5 })).data!.startTrainingJob.job.id;
+    await waitForJob(server, id, settled);
+    await new Promise((r) => setTimeout(r, 300));
+    unsubscribe();
+    await client.dispose();
+    expect(snapshots[0]).not.toContain(id);
+    expect(snapshots.some((s) => s.includes(id))).toBe(true);
+    expect(snapshots[snapshots.length - 1]).not.toContain(id);
   });
 
   it("keeps jobs to their workspace", async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
+import { settled, startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
 import { trainerInstalled } from '../src/training/providers/local.js';
 
 const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.jsonl', import.meta.url);
@@ -28,7 +28,7 @@ describe.runIf(runnable)('training on the local provider: the real trainer as a 
     });
     const jobId = started.data!.startTrainingJob.job?.id;
     expect(jobId, JSON.stringify(started.data)).toBeTruthy();
-    const job = await waitForJob(server, jobId, (j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status), 240_000);
+    const job = await waitForJob(server, jobId, settled, 240_000);
     expect(job.status, JSON.stringify(job.events.slice(-8))).toBe('COMPLETED');
     expect(job.stages.map((s: { stage: string }) => s.stage)).toEqual(['QUEUED', 'PROVISIONING', 'PREPROCESSING', 'MODEL_LOADING', 'TRAINING', 'FINALIZING']);
     const train = await server.services.db.prisma.metricPoint.findMany({ where: { jobId, split: 'TRAIN' }, orderBy: { step: 'asc' } });

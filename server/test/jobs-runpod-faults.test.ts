@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
+import { settled, startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
 import { startRunPodStandIn, type RunPodStandIn } from '../src/training/providers/runpod/standin.js';
 import { runDemoTrainer } from '../src/training/providers/demo-trainer.js';
 
 const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.json', import.meta.url);
-const finished = (j: Record<string, any>) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status);
+const finished = settled;
 
 /**
  * The supervisor against RunPod's failure modes, on the stand-in. The pod's workload is the demo
