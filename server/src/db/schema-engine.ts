@@ -48,6 +48,7 @@ const PG_TEXT_OID = 25;
  */
 export function introspectionAdapter(connectionString: string): { factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString, max: 2 });
+  pool.on('error', () => undefined); // an idle connection cut by DROP DATABASE … WITH (FORCE)
   const relabel = (result: unknown) => {
     for (const one of Array.isArray(result) ? result : [result]) {
       for (const field of (one as pg.QueryResult | undefined)?.fields ?? []) {
@@ -64,7 +65,10 @@ export function introspectionAdapter(connectionString: string): { factory: SqlMi
     };
   };
   wrapQuery(pool);
-  pool.on('connect', (client) => wrapQuery(client));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined); // the engine may still hold it when the database is dropped
+    wrapQuery(client);
+  });
   return { factory: new PrismaPg(pool), close: () => pool.end() };
 }
 

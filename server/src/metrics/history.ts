@@ -1,20 +1,12 @@
+import type { MetricPointEvent } from '../pubsub/pubsub.js';
 import type { SqlRunner } from '../db/sql.js';
 import { RECORDED_AT_TEXT } from './ingest.js';
 import { COARSEST_WIDTH, MAX_STEP, chooseGrid, coverRange, widthsUpTo, type CoverPiece } from './tiers.js';
 
 export type MetricSplit = 'TRAIN' | 'EVAL';
 
-export interface StoredPoint {
-  split: MetricSplit;
-  step: number;
-  loss: number | null;
-  learningRate: number | null;
-  gradNorm: number | null;
-  epoch: number | null;
-  tokensPerSecond: number | null;
-  gpuUtilization: number | null;
-  gpuMemoryGb: number | null;
-  perplexity: number | null;
+/** A stored point as clients get it: the pubsub event's values plus when it was stored. */
+export interface StoredPoint extends Omit<MetricPointEvent, 'recordedAt'> {
   /** ISO-8601, UTC. */
   recordedAt: string;
 }

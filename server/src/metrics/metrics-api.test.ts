@@ -1,6 +1,3 @@
-// Registers the metrics fields before test/harness builds the schema (a no-op once
-// schema/index.ts imports the module itself). Keep it the first import.
-import '../schema/metrics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';

@@ -1,21 +1,11 @@
-import type { TrainingConfig } from '../presets/index.js';
+import { hyperparametersOf, type Hyperparameters, type TrainingConfig } from '../presets/index.js';
 
-/** The hyperparameters a job freezes at launch, in the trainer contract's shape (trainer/CONTRACT.md). */
-export interface FrozenHyperparameters {
-  loraRank: number;
-  loraAlpha: number;
-  loraDropout: number;
-  targetModules: string[];
-  epochs: number;
-  batchSize: number;
-  gradientAccumulationSteps: number;
-  learningRate: number;
-  warmupRatio: number;
-  maxSequenceLength: number;
-  lrScheduler: string;
+/**
+ * The hyperparameters a job freezes at launch, in the trainer contract's shape
+ * (trainer/CONTRACT.md): the configuration's own values plus the run controls.
+ */
+export interface FrozenHyperparameters extends Hyperparameters {
   quantization: 'NONE' | 'NF4';
-  validationShare: number;
-  seed: number;
   packing: boolean;
   gradientCheckpointing: boolean | null;
   maxSteps: number | null;
@@ -32,22 +22,11 @@ export interface RunControls {
 }
 
 export function freezeHyperparameters(config: TrainingConfig, controls: RunControls = {}): FrozenHyperparameters {
+  const values = hyperparametersOf(config);
   return {
-    loraRank: config.loraRank,
-    loraAlpha: config.loraAlpha,
-    loraDropout: config.loraDropout,
-    targetModules: [...config.targetModules],
-    epochs: config.epochs,
-    batchSize: config.batchSize,
-    gradientAccumulationSteps: config.gradientAccumulationSteps,
-    learningRate: config.learningRate,
-    warmupRatio: config.warmupRatio,
-    maxSequenceLength: config.maxSequenceLength,
-    lrScheduler: config.lrScheduler,
+    ...values,
     // The estimator's BF16 means "no quantization": the trainer then picks bf16 on capable GPUs.
-    quantization: config.quantization === 'NF4' ? 'NF4' : 'NONE',
-    validationShare: config.validationShare,
-    seed: config.seed,
+    quantization: values.quantization === 'NF4' ? 'NF4' : 'NONE',
     packing: false,
     gradientCheckpointing: null,
     maxSteps: controls.maxSteps ?? null,
