@@ -64,12 +64,19 @@ describe('RunPod failure modes (stand-in)', () => {
     return result.data!.startTrainingJob.job.id as string;
   };
 
-  it('retries when RunPod has no capacity, then runs', async () => {
-    standIn.failNextCreates(2);
+  it('tries the community cloud, then retries with backoff when RunPod has no capacity, then runs', async () => {
+    standIn.failNextCreates(3); // secure + community on the first launch, secure on the second
+    const before = standIn.requests.length;
     const job = await waitForJob(server, await start(), finished);
     expect(job.status).toBe('COMPLETED');
-    expect(job.events.filter((e: { kind: string }) => e.kind === 'launch_retry')).toHaveLength(2);
+    expect(job.events.filter((e: { kind: string }) => e.kind === 'launch_retry')).toHaveLength(1);
     expect(job.events.find((e: { kind: string }) => e.kind === 'launch_retry').message).toMatch(/no longer any instances available|capacity/i);
+    const creates = standIn.requests.slice(before).filter((r) => r.graphqlFields?.includes('podRentInterruptable'));
+    expect(creates.map((r) => (r.body as { variables: { input: { cloudType: string } } }).variables.input.cloudType)).toEqual(['SECURE', 'COMMUNITY', 'SECURE', 'COMMUNITY']);
+    // The pod gets the job's identity and token, never the user's RunPod key.
+    const env = standIn.pod(job.attempts[0].podId)!.env;
+    expect(Object.keys(env).sort()).toEqual(['BRIGHTRUN_API_URL', 'BRIGHTRUN_JOB_ID', 'BRIGHTRUN_JOB_TOKEN']);
+    expect(Object.values(env)).not.toContain(standIn.apiKey);
   });
 
   it('fails with the reason when capacity never comes', async () => {

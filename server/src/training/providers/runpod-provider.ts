@@ -61,7 +61,7 @@ export class RunPodProvider implements TrainingProvider {
       containerDiskInGb: diskFor(request.baseModel),
     };
     try {
-      if (request.cloudType === 'ON_DEMAND') return this.result(await this.client.createOnDemandPod({ ...base, cloudType: 'SECURE' }), 'ON_DEMAND', pricePerHour);
+      if (request.cloudType === 'ON_DEMAND') return this.result(await acrossClouds((cloudType) => this.client.createOnDemandPod({ ...base, cloudType })), 'ON_DEMAND', pricePerHour);
       if (request.previousPodId) {
         try {
           return this.result(await this.client.resumeSpotPod(request.previousPodId, pricePerHour), 'SPOT', pricePerHour);
@@ -70,11 +70,12 @@ export class RunPodProvider implements TrainingProvider {
           if (!(error instanceof RunPodError)) throw error;
         }
       }
-      return this.result(await this.client.createSpotPod({ ...base, bidPerGpu: pricePerHour, cloudType: 'SECURE' }), 'SPOT', pricePerHour);
+      return this.result(await acrossClouds((cloudType) => this.client.createSpotPod({ ...base, bidPerGpu: pricePerHour, cloudType })), 'SPOT', pricePerHour);
     } catch (error) {
       if (error instanceof RunPodSpotUnavailableError && request.allowOnDemandFallback) {
         const onDemand = await this.hourlyRate(request.gpuType, 'ON_DEMAND');
-        return this.result(await this.client.createOnDemandPod({ ...base, cloudType: 'SECURE' }).catch((e) => { throw toProviderError(e); }), 'ON_DEMAND', onDemand.pricePerHour);
+        const pod = await acrossClouds((cloudType) => this.client.createOnDemandPod({ ...base, cloudType })).catch((e) => { throw toProviderError(e); });
+        return this.result(pod, 'ON_DEMAND', onDemand.pricePerHour);
       }
       throw toProviderError(error);
     }
@@ -122,6 +123,19 @@ export class RunPodProvider implements TrainingProvider {
 
   private result(pod: RunPodPod, cloudType: CloudType, quoted: number): LaunchResult {
     return { podId: pod.id, cloudType, pricePerHour: pod.costPerHr > 0 ? pod.costPerHr : quoted };
+  }
+}
+
+/**
+ * RunPod's secure cloud first, then its community cloud when the first has no capacity; the
+ * supervisor's backoff handles "none anywhere".
+ */
+async function acrossClouds(create: (cloudType: 'SECURE' | 'COMMUNITY') => Promise<RunPodPod>): Promise<RunPodPod> {
+  try {
+    return await create('SECURE');
+  } catch (error) {
+    if (!(error instanceof RunPodNoCapacityError)) throw error;
+    return create('COMMUNITY');
   }
 }
 
