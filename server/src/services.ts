@@ -15,6 +15,7 @@ import { Supervisor } from './training/supervisor.js';
 import { createProvider } from './training/providers/select.js';
 import type { TrainingProvider } from './training/providers/provider.js';
 import { SecretBox } from './auth/secrets.js';
+import { postgresLeadership, soleLeadership } from './db/leadership.js';
 import { SettingsService } from './settings/service.js';
 import { NotificationService } from './notifications/service.js';
 import { jobLink } from './notifications/kinds.js';
@@ -76,7 +77,11 @@ export async function createServices(config: Config, publicUrl: string): Promise
     await db.close();
     throw error;
   }
-  const supervisor = new Supervisor(db.prisma, lifecycle, provider, { ...config.supervisor, apiUrl: `${publicUrl}/graphql`, serverSecret: secret,
+  const supervisor = new Supervisor(db.prisma, lifecycle, provider, {
+    ...config.supervisor,
+    apiUrl: `${publicUrl}/graphql`,
+    serverSecret: secret,
+    leadership: config.databaseUrl ? postgresLeadership(config.databaseUrl, 'supervisor', (line) => console.error(line)) : soleLeadership,
     log: (line) => console.error(line),
     notify: async (job, kind, title, body) => void (await notifications.tryNotify(job.workspaceId, { kind, title, body, link: jobLink(job.id), jobId: job.id })),
   });

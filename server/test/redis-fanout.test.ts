@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainerTokenFor } from '../src/auth/keys.js';
 import { createTempDatabase } from '../src/db/temp-database.js';
-import { startTestServer, uploadFile, type TestServer } from './harness.js';
+import { settled, startTestServer, uploadFile, waitForJob, type TestServer } from './harness.js';
 
 const SAMPLE = new URL('../../../shared/data/brightrun-v4/EQ-12-conversations-demo.json', import.meta.url);
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -65,4 +67,34 @@ describe.runIf(Boolean(redisUrl && postgresUrl))('multi-instance fan-out through
     expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(statuses).toContain('TRAINING');
   });
+});
+
+/** Two supervisors on one database must not both launch a pod for the same job. */
+describe.runIf(Boolean(redisUrl && postgresUrl))('several instances supervising one database', () => {
+  it('launches each job exactly once', async () => {
+    const database = await createTempDatabase(postgresUrl!, 'twosup');
+    // Instances share the database, Redis and storage (here one local folder; Supabase in production).
+    const storageDir = await mkdtemp(path.join(tmpdir(), 'brightrun-shared-'));
+    const shared = { DATABASE_URL: database.url, REDIS_URL: redisUrl!, BRIGHTRUN_DATA_DIR: storageDir, BRIGHTRUN_SECRET: 't'.repeat(40), BRIGHTRUN_PROVIDER: 'demo', BRIGHTRUN_DEMO_SPEEDUP: '40000', BRIGHTRUN_SUPERVISOR_TICK_MS: '50' };
+    const a = await startTestServer('postgres', shared);
+    const b = await startTestServer('postgres', { ...shared, BRIGHTRUN_ADMIN_KEY: a.adminKey });
+    try {
+      const datasetId = (await uploadFile(a, { name: 's.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { datasetId, acknowledgeDatasetWarnings: true, maxSteps: 10 } });
+        ids.push(r.data!.startTrainingJob.job.id);
+      }
+      for (const id of ids) {
+        const job = await waitForJob(b, id, settled);
+        expect(job.status).toBe('COMPLETED');
+        expect(job.attempts, JSON.stringify(job.events.map((e: { message: string }) => e.message))).toHaveLength(1);
+      }
+    } finally {
+      await b.stop();
+      await a.stop();
+      await database.drop();
+      await rm(storageDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import type { JobLifecycle } from './jobs/lifecycle.js';
 import { ProviderError, type TrainingProvider } from './providers/provider.js';
 import { isTerminal } from './state-machine.js';
+import { soleLeadership, type Leadership } from '../db/leadership.js';
 import { accountSpend, checkLimits } from './supervisor-limits.js';
 
 export interface SupervisorOptions {
@@ -22,18 +23,15 @@ export interface SupervisorOptions {
   maxLaunchAttempts: number;
   launchBackoffMs: number;
   log?: (line: string) => void;
+  /** With several server instances, only the leader supervises (see db/leadership.ts). */
+  leadership?: Leadership;
   /** Cost warnings and the like, for the notification service. */
   notify?: (job: TrainingJob, kind: 'COST_WARNING', title: string, body: string) => Promise<void> | void;
 }
 
-export const DEFAULT_SUPERVISOR_OPTIONS = {
-  tickMs: 5_000,
-  heartbeatTimeoutMs: 10 * 60_000,
-  podStartTimeoutMs: 20 * 60_000,
-  maxInterruptions: 5,
-  maxLaunchAttempts: 6,
-  launchBackoffMs: 15_000,
-} satisfies Partial<SupervisorOptions>;
+/** A PROVISIONING job without a pod, untouched this long, lost its launcher (a crash mid-launch). */
+const STALE_PROVISIONING_MS = 2 * 60_000;
+
 
 /**
  * Drives every unfinished job: launches and relaunches pods, notices interruptions, silence and
@@ -72,10 +70,12 @@ export class Supervisor {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.options.leadership?.close();
   }
 
   /** One pass over every unfinished job (exposed for tests). */
   async tick(): Promise<void> {
+    if (!(await (this.options.leadership ?? soleLeadership).isLeader())) return;
     const jobs = await this.prisma.trainingJob.findMany({ where: { status: { notIn: ['COMPLETED', 'FAILED', 'CANCELLED'] }, provider: this.provider.name }, orderBy: { createdAt: 'asc' } });
     for (const job of jobs) {
       try {
@@ -113,10 +113,7 @@ export class Supervisor {
     if (failures && Date.now() < failures.notBefore) return;
     const previous = await this.prisma.jobAttempt.findFirst({ where: { jobId: job.id }, orderBy: { number: 'desc' } });
     const resuming = job.status === 'INTERRUPTED';
-    const provisioned = await this.lifecycle.apply(job.id, { type: 'PROVISION' }, resuming
-      ? { kind: 'resuming', message: `Resuming automatically from the last checkpoint (attempt ${(previous?.number ?? 0) + 1})` }
-      : { kind: 'provisioning', message: `Requesting a ${job.gpuType} ${job.cloudType === 'SPOT' ? 'spot' : 'on-demand'} pod on ${this.provider.name}` });
-    if (!provisioned.ok) return;
+    if (!(await this.claimLaunch(job, previous?.number ?? 0, resuming))) return;
     const token = trainerTokenFor(this.options.serverSecret, job.id);
     await this.prisma.trainingJob.update({ where: { id: job.id }, data: { lastHeartbeatAt: null } });
     try {
@@ -138,6 +135,25 @@ export class Supervisor {
     } catch (error) {
       await this.launchFailed(job, error);
     }
+  }
+
+  /**
+   * Only one supervisor may launch a pod for a job, however many server instances run. Moving
+   * QUEUED/INTERRUPTED → PROVISIONING is a compare-and-set, so exactly one wins it. A job left in
+   * PROVISIONING without a pod is relaunched by the instance that is retrying it, or, once it has
+   * been untouched for a while (its launcher died), by whoever claims it first.
+   */
+  private async claimLaunch(job: TrainingJob, previousNumber: number, resuming: boolean): Promise<boolean> {
+    if (job.status === 'PROVISIONING') {
+      if (this.launchFailures.has(job.id)) return true;
+      if (Date.now() - job.updatedAt.getTime() < STALE_PROVISIONING_MS) return false;
+      const claimed = await this.prisma.trainingJob.updateMany({ where: { id: job.id, status: 'PROVISIONING', updatedAt: job.updatedAt }, data: { substatus: 'Relaunching a pod' } });
+      return claimed.count === 1;
+    }
+    const provisioned = await this.lifecycle.apply(job.id, { type: 'PROVISION' }, resuming
+      ? { kind: 'resuming', message: `Resuming automatically from the last checkpoint (attempt ${previousNumber + 1})` }
+      : { kind: 'provisioning', message: `Requesting a ${job.gpuType} ${job.cloudType === 'SPOT' ? 'spot' : 'on-demand'} pod on ${this.provider.name}` });
+    return provisioned.ok && provisioned.changed;
   }
 
   private async launchFailed(job: TrainingJob, error: unknown): Promise<void> {
