@@ -2,14 +2,18 @@ import type { JobAttempt, PrismaClient, TrainingJob } from '../generated/prisma/
 import type { JobLifecycle } from './jobs/lifecycle.js';
 import type { TrainingProvider } from './providers/provider.js';
 
-/** Spend = Σ attempts (what the provider billed, else price × runtime); written to the job. */
+/**
+ * Spend = Σ attempts (what the provider billed, else price × runtime); written to the job. A
+ * running attempt is priced by the clock (RunPod's billing lags and is asked once, when the
+ * attempt ends); only the demo simulation bills live, in its compressed time.
+ */
 export async function accountSpend(prisma: PrismaClient, provider: TrainingProvider, job: TrainingJob, open: JobAttempt | null): Promise<TrainingJob> {
   const attempts = await prisma.jobAttempt.findMany({ where: { jobId: job.id } });
   const now = Date.now();
   let total = 0;
   for (const attempt of attempts) {
     let billed = attempt.billedUsd != null ? Number(attempt.billedUsd) : null;
-    if (billed == null && open && attempt.id === open.id && attempt.providerPodId && provider.billedUsd) {
+    if (billed == null && provider.simulated && open && attempt.id === open.id && attempt.providerPodId && provider.billedUsd) {
       billed = await provider.billedUsd(attempt.providerPodId).catch(() => null);
     }
     const hours = ((attempt.endedAt?.getTime() ?? now) - attempt.startedAt.getTime()) / 3_600_000;
