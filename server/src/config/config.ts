@@ -25,14 +25,20 @@ export interface Config {
   importDemoData: boolean;
   /** The trainer's Python for the local provider (default: trainer/.venv/bin/python). */
   trainerPython?: string;
-  supervisor: {
-    tickMs: number;
-    heartbeatTimeoutMs: number;
-    podStartTimeoutMs: number;
-    maxInterruptions: number;
-    maxLaunchAttempts: number;
-    launchBackoffMs: number;
-  };
+  supervisor: SupervisorLimits;
+}
+
+export interface SupervisorLimits {
+  tickMs: number;
+  /** Trainer silent this long → a warning event; twice as long → the job fails. */
+  heartbeatTimeoutMs: number;
+  /** A pod that has not started running after this long is given up and relaunched. */
+  podStartTimeoutMs: number;
+  /** Spot interruptions resumed automatically before the job is failed. */
+  maxInterruptions: number;
+  /** Launch attempts when the provider has no capacity or rate-limits, with exponential backoff. */
+  maxLaunchAttempts: number;
+  launchBackoffMs: number;
 }
 
 export class ConfigError extends Error {

@@ -5,23 +5,15 @@ import type { JobLifecycle } from './jobs/lifecycle.js';
 import { ProviderError, type TrainingProvider } from './providers/provider.js';
 import { isTerminal } from './state-machine.js';
 import { soleLeadership, type Leadership } from '../db/leadership.js';
+import type { SupervisorLimits } from '../config/config.js';
 import { accountSpend, checkLimits } from './supervisor-limits.js';
 
-export interface SupervisorOptions {
+/** The timing and limits come from configuration (BRIGHTRUN_SUPERVISOR_*, see config.ts). */
+export interface SupervisorOptions extends SupervisorLimits {
   /** The GraphQL endpoint a pod reports to (BRIGHTRUN_API_URL). */
   apiUrl: string;
   /** Derives each job's trainer token (see trainerTokenFor). */
   serverSecret: string;
-  tickMs: number;
-  /** Trainer silent this long → a warning event; twice as long → the job fails. */
-  heartbeatTimeoutMs: number;
-  /** A pod that has not started running after this long is given up and relaunched. */
-  podStartTimeoutMs: number;
-  /** Spot interruptions resumed automatically before the job is failed. */
-  maxInterruptions: number;
-  /** Launch attempts when the provider has no capacity or rate-limits, with exponential backoff. */
-  maxLaunchAttempts: number;
-  launchBackoffMs: number;
   log?: (line: string) => void;
   /** With several server instances, only the leader supervises (see db/leadership.ts). */
   leadership?: Leadership;
@@ -31,7 +23,6 @@ export interface SupervisorOptions {
 
 /** A PROVISIONING job without a pod, untouched this long, lost its launcher (a crash mid-launch). */
 const STALE_PROVISIONING_MS = 2 * 60_000;
-
 
 /**
  * Drives every unfinished job: launches and relaunches pods, notices interruptions, silence and
