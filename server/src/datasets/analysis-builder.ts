@@ -4,16 +4,10 @@ import { QualityAccumulator } from './quality.js';
 import { assessReadiness } from './readiness.js';
 import { ScaffoldingAccumulator } from './scaffolding.js';
 import { TokenStatsAccumulator } from './token-stats.js';
-import type { ConversationRecord, DatasetAnalysis, DatasetEncoding } from './types.js';
+import type { ConversationRecord, DatasetAnalysis } from './types.js';
 
 /** What the reader of one encoding learned about the file as a whole. */
-export interface FileFacts {
-  encoding: DatasetEncoding;
-  sha256: string;
-  sizeBytes: number;
-  fileMetadata: Record<string, unknown> | null;
-  consultantProfile: Record<string, unknown> | null;
-  vertical: string | null;
+export interface FileFacts extends Pick<DatasetAnalysis, 'encoding' | 'sha256' | 'sizeBytes' | 'fileMetadata' | 'consultantProfile' | 'vertical'> {
   formatSpec: string | null;
   version: string | null;
   /** The file's own quality_summary, if it declares one. */
