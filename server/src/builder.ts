@@ -7,9 +7,10 @@ import ZodPlugin from '@pothos/plugin-zod';
 import type { Context } from './context.js';
 import { decodeId } from './ids.js';
 
+/** The public API's builder. Types live in schema/*; trainer operations have their own builder (schema/trainer/). */
 export const builder = new SchemaBuilder<{
   Context: Context;
-  AuthScopes: { read: boolean; write: boolean; admin: boolean; trainer: boolean };
+  AuthScopes: { read: boolean; write: boolean; admin: boolean };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
@@ -17,6 +18,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
     Upload: { Input: File; Output: never };
+    SafeInt: { Input: number; Output: number | bigint };
   };
 }>({
   plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, ZodPlugin],
@@ -31,10 +33,9 @@ export const builder = new SchemaBuilder<{
       return new GraphQLError(message, { extensions: { code: context.auth ? 'FORBIDDEN' : 'UNAUTHENTICATED' } });
     },
     authScopes: (context) => ({
-      read: context.auth?.kind === 'apiKey' && context.auth.scopes.has('READ'),
-      write: context.auth?.kind === 'apiKey' && context.auth.scopes.has('WRITE'),
-      admin: context.auth?.kind === 'apiKey' && context.auth.scopes.has('ADMIN'),
-      trainer: context.auth?.kind === 'trainer',
+      read: context.auth?.scopes.has('READ') ?? false,
+      write: context.auth?.scopes.has('WRITE') ?? false,
+      admin: context.auth?.scopes.has('ADMIN') ?? false,
     }),
   },
   relay: {
@@ -45,6 +46,9 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: (globalID) => decodeId(globalID),
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    // `node(id:)` is ours (schema/node.ts): it answers null outside the caller's workspace.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
   errors: {
     defaultTypes: [],

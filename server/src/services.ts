@@ -12,7 +12,7 @@ import { JobLifecycle } from './training/jobs/lifecycle.js';
 import { TrainerApi } from './training/trainer-api/service.js';
 import { JobService } from './training/jobs/service.js';
 import { Supervisor } from './training/supervisor.js';
-import { createProvider } from './training/providers/select.js';
+import { ProviderRegistry } from './training/provider-registry.js';
 import type { TrainingProvider } from './training/providers/provider.js';
 import { SecretBox } from './auth/secrets.js';
 import { postgresLeadership, soleLeadership } from './db/leadership.js';
@@ -20,6 +20,14 @@ import { SettingsService } from './settings/service.js';
 import { NotificationService } from './notifications/service.js';
 import { jobLink } from './notifications/kinds.js';
 import { SpendService } from './spend/service.js';
+import { TRAINER_GRAPHQL_PATH } from './http/paths.js';
+import { JobQueries } from './training/jobs/queries.js';
+import { DatasetLookup } from './datasets/lookup.js';
+import { ConfigurationService } from './training/configurations.js';
+import { ArtifactService } from './artifacts/service.js';
+import { ApiKeyService } from './api-keys/service.js';
+import { MetricsService } from './metrics/service.js';
+import { PodLogService } from './training/pod-logs.js';
 
 /** Everything resolvers and background work reach through the context. */
 export interface Services {
@@ -31,12 +39,23 @@ export interface Services {
   datasets: DatasetService;
   lifecycle: JobLifecycle;
   trainerApi: TrainerApi;
+  /** The default provider (jobs that name none run here). */
   provider: TrainingProvider;
+  providers: ProviderRegistry;
   jobs: JobService;
+  /** The default provider's supervisor; `supervisors` holds one per provider. */
   supervisor: Supervisor;
+  supervisors: Supervisor[];
   settings: SettingsService;
   notifications: NotificationService;
   spend: SpendService;
+  jobQueries: JobQueries;
+  datasetLookup: DatasetLookup;
+  configurations: ConfigurationService;
+  artifacts: ArtifactService;
+  apiKeys: ApiKeyService;
+  metrics: MetricsService;
+  podLogs: PodLogService;
 }
 
 export interface ServicesHandle {
@@ -69,22 +88,29 @@ export async function createServices(config: Config, publicUrl: string): Promise
   const notifications = new NotificationService({ prisma: db.prisma, pubsub, targets: settings, publicUrl, log: (line) => console.error(line) });
   lifecycle.onTransition(notifications.transitionListener());
   const spend = new SpendService(db.sql);
-  let provider: TrainingProvider;
+  let providers: ProviderRegistry;
   try {
-    provider = createProvider(config, db.prisma);
+    providers = new ProviderRegistry(config, db.prisma);
   } catch (error) {
     await pubsubHandle.close();
     await db.close();
     throw error;
   }
-  const supervisor = new Supervisor(db.prisma, lifecycle, provider, {
-    ...config.supervisor,
-    apiUrl: `${publicUrl}/graphql`,
-    serverSecret: secret,
-    leadership: config.databaseUrl ? postgresLeadership(config.databaseUrl, 'supervisor', (line) => console.error(line)) : soleLeadership,
-    log: (line) => console.error(line),
-    notify: async (job, kind, title, body) => void (await notifications.tryNotify(job.workspaceId, { kind, title, body, link: jobLink(job.id), jobId: job.id })),
-  });
+  const provider = providers.default;
+  // One supervisor per provider: each drives the jobs of its own (Supervisor filters by provider name).
+  const supervisors = providers.all().map(
+    (p) =>
+      new Supervisor(db.prisma, lifecycle, p, {
+        ...config.supervisor,
+        // Pods talk to their own endpoint, which takes job tokens only.
+        apiUrl: `${publicUrl}${TRAINER_GRAPHQL_PATH}`,
+        serverSecret: secret,
+        leadership: config.databaseUrl ? postgresLeadership(config.databaseUrl, p === provider ? 'supervisor' : `supervisor:${p.name}`, (line) => console.error(line)) : soleLeadership,
+        log: (line) => console.error(line),
+        notify: async (job, kind, title, body) => void (await notifications.tryNotify(job.workspaceId, { kind, title, body, link: jobLink(job.id), jobId: job.id })),
+      }),
+  );
+  const supervisor = supervisors[0]!;
   const services: Services = {
     config,
     publicUrl,
@@ -95,20 +121,29 @@ export async function createServices(config: Config, publicUrl: string): Promise
     lifecycle,
     trainerApi: new TrainerApi(db.prisma, db.sql, storage, pubsub, lifecycle),
     provider,
-    jobs: new JobService(db.prisma, lifecycle, () => provider, secret, spend),
+    jobs: new JobService(db.prisma, lifecycle, (name) => providers.get(name), secret, spend),
+    providers,
+    supervisors,
     settings,
     notifications,
     spend,
     supervisor,
+    jobQueries: new JobQueries(db.prisma, db.sql),
+    datasetLookup: new DatasetLookup(db.prisma),
+    configurations: new ConfigurationService(db.prisma),
+    artifacts: new ArtifactService(db.prisma, storage),
+    apiKeys: new ApiKeyService(db.prisma),
+    metrics: new MetricsService(db.prisma, db.sql, storage, pubsub),
+    podLogs: new PodLogService(db.prisma, providers),
   };
   return {
     services,
     localStorage,
     pubsubHandle,
     async close() {
-      await supervisor.stop();
+      for (const each of supervisors) await each.stop();
       await notifications.close();
-      await provider.close?.();
+      await providers.close();
       await pubsubHandle.close();
       await db.close();
     },

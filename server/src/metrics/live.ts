@@ -62,14 +62,24 @@ export class HandOver {
   private readonly sent = new Map<string, string>();
   private released = false;
 
-  constructor(private readonly afterStep: number) {}
+  constructor(private readonly afterStep: number) {
+    this.lastStep = afterStep;
+  }
+
+  /**
+   * The highest step sent (or known to the client) so far: where the final read goes on from
+   * when the job finishes. Reports carry a step's TRAIN and EVAL points together.
+   */
+  lastStep: number;
 
   rememberSent(point: StoredPoint & { recent: boolean }): void {
+    this.lastStep = Math.max(this.lastStep, point.step);
     if (point.recent) this.sent.set(pointKey(point), signature(point));
   }
 
   /** The points of a live batch the client has not seen. */
   filter(points: MetricPointEvent[]): MetricPointEvent[] {
+    for (const point of points) this.lastStep = Math.max(this.lastStep, point.step);
     if (this.released) return points;
     return points.filter((point) => {
       if (point.step <= this.afterStep) return false;
@@ -106,8 +116,16 @@ class BatchQueue {
   get size() {
     return this.batches.length;
   }
-  async next(): Promise<MetricPointEvent[] | null> {
-    while (this.batches.length === 0 && !this.closed) await new Promise<void>((resolve) => (this.waiting = resolve));
+  /** Everything queued, without waiting. */
+  drain(): MetricPointEvent[][] {
+    return this.batches.splice(0);
+  }
+  /** Wakes a waiting `next()` without a batch (it then answers null if nothing came). */
+  interrupt() {
+    this.wake();
+  }
+  async next(stop?: () => boolean): Promise<MetricPointEvent[] | null> {
+    while (this.batches.length === 0 && !this.closed && !stop?.()) await new Promise<void>((resolve) => (this.waiting = resolve));
     return this.batches.shift() ?? null;
   }
   private wake() {
@@ -122,6 +140,11 @@ export interface LiveMetricsOptions {
   /** Send only what is stored after this step (a reconnecting client's last step); null: everything. */
   afterStep: number | null;
   pageSize?: number;
+  /**
+   * Resolves once the job has finished. The stream then forwards what is queued, reads what was
+   * stored after the last step it sent (nothing reported before the end is lost), and completes.
+   */
+  finished?: Promise<void>;
 }
 
 export type LivePoint = StoredPoint;
@@ -159,12 +182,26 @@ export function liveMetrics(deps: { sql: Pick<SqlRunner, 'query'>; pubsub: AppPu
       }
       // Batches queued during the reads, then the first one after them, may repeat what was read.
       let checked = queue.size + 1;
+      let finished = false;
+      void options.finished?.then(() => {
+        finished = true;
+        queue.interrupt();
+      });
       for (;;) {
-        const batch = await queue.next();
-        if (batch === null) return;
+        const batch = await queue.next(() => finished);
+        if (batch === null) break;
         const fresh = handOver.filter(batch);
         if (--checked === 0) handOver.release();
         if (fresh.length > 0) yield fresh.map(toLivePoint);
+      }
+      if (!finished) return;
+      for (const batch of queue.drain()) {
+        const fresh = handOver.filter(batch);
+        if (fresh.length > 0) yield fresh.map(toLivePoint);
+      }
+      // A report whose event had not arrived when the job finished is read from the database.
+      for await (const page of backlogPages(deps.sql, options.jobId, handOver.lastStep, options.pageSize)) {
+        yield page.map(({ recent: _recent, ...point }) => point);
       }
     } finally {
       await stop();

@@ -6,6 +6,7 @@ import { exportMetricsCsv, type MetricsExport } from './export.js';
 import { MAX_MAX_POINTS, MIN_MAX_POINTS, readSeries, type MetricSeries, type MetricSplit } from './history.js';
 import { liveMetrics, type LivePoint } from './live.js';
 import { MAX_STEP } from './tiers.js';
+import { isTerminal } from '../training/state-machine.js';
 
 export interface MetricsJob {
   id: string;
@@ -58,22 +59,47 @@ export class MetricsService {
     return exportMetricsCsv(this.sql, this.storage, job);
   }
 
+  /** The live stream; it completes once the job has finished and everything it stored was sent. */
   stream(job: MetricsJob, afterStep: number | null): AsyncIterableIterator<LivePoint[]> {
-    return liveMetrics({ sql: this.sql, pubsub: this.pubsub }, { jobId: job.id, workspaceId: job.workspaceId, afterStep });
+    const watch = this.watchFinished(job.id);
+    const live = liveMetrics({ sql: this.sql, pubsub: this.pubsub }, { jobId: job.id, workspaceId: job.workspaceId, afterStep, finished: watch.finished });
+    const end = async () => void (await watch.stop());
+    return {
+      next: async () => {
+        const result = await live.next();
+        if (result.done) await end();
+        return result;
+      },
+      return: async (value?: unknown) => {
+        await end();
+        return live.return!(value as never);
+      },
+      throw: async (error?: unknown) => {
+        await end();
+        return live.throw!(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
-}
 
-const instances = new WeakMap<object, MetricsService>();
-
-/**
- * The metrics service of a Services object. It holds no state of its own, so it is built from the
- * database, storage and pubsub on first use (once per Services) rather than wired in services.ts.
- */
-export function metricsOf(services: { db: { prisma: PrismaClient; sql: SqlRunner }; storage: Storage; pubsub: AppPubSub }): MetricsService {
-  let service = instances.get(services);
-  if (!service) {
-    service = new MetricsService(services.db.prisma, services.db.sql, services.storage, services.pubsub);
-    instances.set(services, service);
+  /** Resolves once the job is COMPLETED, FAILED or CANCELLED (checked at once, then on each update). */
+  private watchFinished(jobId: string): { finished: Promise<void>; stop: () => Promise<unknown> } {
+    const updates = this.pubsub.subscribe('job:updated', jobId)[Symbol.asyncIterator]();
+    let pending = updates.next(); // registers the listener before the first read
+    const terminal = async () => {
+      const job = await this.prisma.trainingJob.findUnique({ where: { id: jobId }, select: { status: true } });
+      return !job || isTerminal(job.status);
+    };
+    const finished = (async () => {
+      if (await terminal()) return;
+      for (;;) {
+        if ((await pending).done) return new Promise<void>(() => undefined); // the stream was closed first
+        if (await terminal()) return;
+        pending = updates.next();
+      }
+    })();
+    return { finished, stop: async () => updates.return?.() };
   }
-  return service;
 }

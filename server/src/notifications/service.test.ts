@@ -6,7 +6,7 @@ import { SecretBox } from '../auth/secrets.js';
 import { SettingsService } from '../settings/service.js';
 import { JobLifecycle } from '../training/jobs/lifecycle.js';
 import { DeliveryQueue, type DeliveryOutcome } from './delivery.js';
-import { NotificationService, notificationCursor } from './service.js';
+import { NotificationService } from './service.js';
 import { verifyWebhookSignature } from './signature.js';
 import { startReceiver } from './receiver.fixture.js';
 
@@ -105,21 +105,23 @@ describe('NotificationService', () => {
     }
   });
 
-  it('lists newest first with cursors, counts and marks unread, per workspace', async () => {
+  it('lists newest first a keyset page at a time, counts and marks unread, per workspace', async () => {
     await notifications.notify('ws_b', { kind: 'JOB_STARTED', title: 'other workspace', body: 'b' });
-    const all = await notifications.list('ws_a', { limit: 50 });
+    const first = (size: number) => ({ size, cursor: null, backward: false });
+    const all = (await notifications.list('ws_a', false, first(50))).rows;
     expect(all.map((n) => n.kind)).toEqual(['COST_WARNING', 'JOB_FAILED', 'JOB_COMPLETED']);
-    const page2 = await notifications.list('ws_a', { limit: 1, after: notificationCursor(all[0]!) });
-    expect(page2.map((n) => n.id)).toEqual([all[1]!.id]);
-    const newer = await notifications.list('ws_a', { limit: 5, before: notificationCursor(all[2]!), inverted: true });
-    expect(newer.map((n) => n.id)).toEqual([all[1]!.id, all[0]!.id]);
-    await expect(notifications.list('ws_a', { limit: 1, after: 'garbage' })).rejects.toThrow(/not a notifications cursor/);
+    const page2 = await notifications.list('ws_a', false, { size: 1, cursor: { value: all[0]!.createdAt, id: all[0]!.id }, backward: false });
+    expect(page2).toEqual({ rows: [all[1]], hasMore: true });
+    const newer = await notifications.list('ws_a', false, { size: 5, cursor: { value: all[2]!.createdAt, id: all[2]!.id }, backward: true });
+    expect(newer.rows.map((n) => n.id)).toEqual([all[0]!.id, all[1]!.id]);
+    expect(await notifications.count('ws_a', false)).toBe(3);
 
     expect(await notifications.unreadCount('ws_a')).toBe(3);
-    const foreign = (await notifications.list('ws_b', { limit: 1 }))[0]!;
+    const foreign = (await notifications.list('ws_b', false, first(1))).rows[0]!;
     expect(await notifications.markRead('ws_a', { ids: [all[0]!.id, foreign.id] })).toEqual({ ok: false, unknownId: foreign.id });
     expect(await notifications.markRead('ws_a', { ids: [all[0]!.id, all[0]!.id] })).toEqual({ ok: true, marked: 1 });
-    expect((await notifications.list('ws_a', { limit: 50, unreadOnly: true })).map((n) => n.id)).toEqual([all[1]!.id, all[2]!.id]);
+    expect((await notifications.list('ws_a', true, first(50))).rows.map((n) => n.id)).toEqual([all[1]!.id, all[2]!.id]);
+    expect(await notifications.count('ws_a', true)).toBe(2);
     expect(await notifications.markRead('ws_a', { all: true })).toEqual({ ok: true, marked: 2 });
     expect(await notifications.unreadCount('ws_a')).toBe(0);
     expect(await notifications.unreadCount('ws_b')).toBe(1);
@@ -132,7 +134,7 @@ describe('NotificationService', () => {
     expect(await lifecycle.apply('job_1', { type: 'STAGE', stage: 'PREPROCESSING' }, { kind: 'stage', message: 'x' })).toMatchObject({ ok: true });
     expect(await lifecycle.apply('job_1', { type: 'INTERRUPT' }, { kind: 'interrupted', message: 'The spot pod was reclaimed' })).toMatchObject({ ok: true });
     expect(await lifecycle.apply('job_1', { type: 'PROVISION' }, { kind: 'provisioning', message: 'pod requested' })).toMatchObject({ ok: true });
-    const kinds = (await notifications.list('ws_a', { limit: 3 })).map((n) => [n.kind, n.title]);
+    const kinds = (await notifications.list('ws_a', false, { size: 3, cursor: null, backward: false })).rows.map((n) => [n.kind, n.title]);
     expect(kinds).toEqual([
       ['JOB_RESUMED', 'Training resuming: “EQ-242”'],
       ['JOB_INTERRUPTED', 'Training interrupted: “EQ-242”'],

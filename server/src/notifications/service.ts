@@ -3,6 +3,7 @@ import type { AppPubSub } from '../pubsub/pubsub.js';
 import type { DeliveryTargets } from '../settings/service.js';
 import type { TransitionListener } from '../training/jobs/lifecycle.js';
 import { newId } from '../ids.js';
+import { keyset, pageOf, type PageRequest, type PageResult } from '../db/keyset.js';
 import { DeliveryQueue } from './delivery.js';
 import { isNotificationKind, notificationForTransition, notificationKindForTransition, type NotificationInput } from './kinds.js';
 import { deliveriesFor } from './outbound.js';
@@ -18,27 +19,9 @@ export interface NotificationServiceOptions {
   log?: (line: string) => void;
 }
 
-export interface NotificationPage {
-  unreadOnly?: boolean;
-  before?: string;
-  after?: string;
-  limit: number;
-  /** True when paging backwards (`last`): rows come oldest first. */
-  inverted?: boolean;
-}
-
 const TITLE_LIMIT = 200;
 const BODY_LIMIT = 2000;
 const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
-
-export class InvalidCursorError extends Error {
-  constructor(cursor: string) {
-    super(`"${cursor}" is not a notifications cursor; pass a cursor (e.g. pageInfo.endCursor) from a previous page`);
-  }
-}
-
-/** Notification cursors: `<createdAt ms>:<id>`, the keys of the newest-first order. */
-export const notificationCursor = (n: Pick<Notification, 'createdAt' | 'id'>) => `${n.createdAt.getTime()}:${n.id}`;
 
 export class NotificationService {
   readonly deliveries: DeliveryQueue;
@@ -104,14 +87,15 @@ export class NotificationService {
     return this.options.prisma.notification.findFirst({ where: { id, workspaceId } });
   }
 
-  /** Newest first; `after`/`before` are cursors from `notificationCursor`. */
-  async list(workspaceId: string, page: NotificationPage): Promise<Notification[]> {
-    const where: Prisma.NotificationWhereInput[] = [{ workspaceId }];
-    if (page.unreadOnly) where.push({ readAt: null });
-    if (page.after) where.push(olderThan(parseCursor(page.after)));
-    if (page.before) where.push(newerThan(parseCursor(page.before)));
-    const direction = page.inverted ? 'asc' : 'desc';
-    return this.options.prisma.notification.findMany({ where: { AND: where }, orderBy: [{ createdAt: direction }, { id: direction }], take: page.limit });
+  /** Newest first, a keyset page at a time. */
+  async list(workspaceId: string, unreadOnly: boolean, page: PageRequest): Promise<PageResult<Notification>> {
+    const { orderBy, where, take } = keyset({ field: 'createdAt', direction: 'desc' }, page);
+    const scope: Prisma.NotificationWhereInput = { workspaceId, ...(unreadOnly ? { readAt: null } : {}) };
+    return pageOf(await this.options.prisma.notification.findMany({ where: { AND: [scope, ...(where ? [where as Prisma.NotificationWhereInput] : [])] }, orderBy, take }), page);
+  }
+
+  count(workspaceId: string, unreadOnly: boolean): Promise<number> {
+    return this.options.prisma.notification.count({ where: { workspaceId, ...(unreadOnly ? { readAt: null } : {}) } });
   }
 
   unreadCount(workspaceId: string): Promise<number> {
@@ -148,19 +132,4 @@ export class NotificationService {
     if (targets.webhookProblem) this.log(`notification ${notification.id}: webhook skipped: ${targets.webhookProblem}`);
     for (const request of deliveriesFor(notification, targets, this.options.publicUrl)) this.deliveries.enqueue(request);
   }
-}
-
-function parseCursor(cursor: string): { createdAt: Date; id: string } {
-  const match = /^(\d{1,15}):(ntf_[0-9a-z]+)$/.exec(cursor);
-  if (!match) throw new InvalidCursorError(cursor);
-  return { createdAt: new Date(Number(match[1])), id: match[2]! };
-}
-
-/** Rows after the cursor in newest-first order. */
-function olderThan(cursor: { createdAt: Date; id: string }): Prisma.NotificationWhereInput {
-  return { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] };
-}
-
-function newerThan(cursor: { createdAt: Date; id: string }): Prisma.NotificationWhereInput {
-  return { OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }] };
 }

@@ -1,11 +1,11 @@
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
-import { generateApiKey, hashSecret, keyPrefix } from '../auth/keys.js';
 import type { ApiKey } from '../generated/prisma/client.js';
-import { newId } from '../ids.js';
-import { NotFoundError, ValidationError } from './common.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { connectionType, pageLimitsText, pageRequest, toConnection } from './pagination.js';
+import { nodeInterface } from './node.js';
 
-const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
+export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
   values: {
     READ: { description: 'Queries and subscriptions.' },
     WRITE: { description: 'Mutations: upload datasets, start and cancel jobs.' },
@@ -15,6 +15,7 @@ const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
 
 export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
   description: 'An API key. The secret itself is shown once, by createApiKey; only its prefix is kept visible.',
+  interfaces: [nodeInterface],
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -25,75 +26,59 @@ export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
   }),
 });
+const ApiKeyConnection = connectionType(ApiKeyRef, 'ApiKey');
+const KEY_PAGES = { defaultSize: 50, maxSize: 100 };
 
-const CreatedApiKey = builder.objectRef<{ apiKey: ApiKey; secret: string }>('CreatedApiKey').implement({
+builder.queryField('apiKeys', (t) =>
+  t.connection(
+    {
+      type: ApiKeyRef,
+      description: `Every key of the workspace, newest first, revoked ones included. Needs the admin scope. ${pageLimitsText(KEY_PAGES)}`,
+      authScopes: { admin: true },
+      resolve: async (_root, args, ctx) => {
+        const page = pageRequest(args, KEY_PAGES);
+        const workspaceId = workspaceOf(ctx);
+        return toConnection(await ctx.services.apiKeys.list(workspaceId, page), page, (k) => [k.createdAt, k.id], ctx.services.apiKeys.count(workspaceId));
+      },
+    },
+    ApiKeyConnection,
+  ),
+);
+
+const CreateApiKeySuccess = builder.objectRef<{ apiKey: ApiKey; secret: string }>('CreateApiKeySuccess').implement({
   fields: (t) => ({
     apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }),
     secret: t.exposeString('secret', { description: 'The whole key. Store it now: it is never shown again.' }),
   }),
 });
 
-builder.queryField('apiKeys', (t) =>
-  t.field({
-    type: [ApiKeyRef],
-    description: 'Every key of the workspace, newest first, revoked ones included.',
-    authScopes: { admin: true },
-    resolve: (_root, _args, ctx) =>
-      ctx.services.db.prisma.apiKey.findMany({ where: { workspaceId: workspaceOf(ctx) }, orderBy: { createdAt: 'desc' } }),
-  }),
-);
-
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
-    name: t.string({ required: true, description: 'What the key is for, e.g. "CI" or "notebook".' }),
+    name: t.string({ required: true, description: 'What the key is for, e.g. "CI" or "notebook" (1–100 characters).' }),
     scopes: t.field({ type: [ApiKeyScopeEnum], required: true, description: 'At least one of READ, WRITE, ADMIN.' }),
   }),
 });
 
 builder.mutationField('createApiKey', (t) =>
   t.field({
-    type: CreatedApiKey,
+    type: CreateApiKeySuccess,
+    description: 'Needs the admin scope.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    errors: { types: [ValidationError] },
-    resolve: async (_root, { input }, ctx) => {
-      const name = input.name.trim();
-      const problems = [];
-      if (name.length === 0 || name.length > 100) problems.push({ field: 'input.name', message: 'must be 1–100 characters' });
-      if (input.scopes.length === 0) problems.push({ field: 'input.scopes', message: 'give at least one scope: READ, WRITE or ADMIN' });
-      if (problems.length > 0) throw new ValidationError(problems);
-      const secret = generateApiKey();
-      const apiKey = await ctx.services.db.prisma.apiKey.create({
-        data: {
-          id: newId('key'),
-          workspaceId: workspaceOf(ctx),
-          name,
-          prefix: keyPrefix(secret),
-          keyHash: hashSecret(secret),
-          scopes: [...new Set(input.scopes)],
-        },
-      });
-      return { apiKey, secret };
-    },
+    errors: { types: [ValidationError], directResult: true },
+    resolve: (_root, { input }, ctx) => ctx.services.apiKeys.create(workspaceOf(ctx), input),
   }),
 );
+
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
 
 builder.mutationField('revokeApiKey', (t) =>
   t.field({
     type: ApiKeyRef,
-    description: 'Revokes a key at once. Revoking the key making the call is refused (use another admin key).',
+    description: 'Revokes a key at once. Revoking the key making the call is refused (use another admin key). Needs the admin scope.',
     authScopes: { admin: true },
-    args: { id: t.arg.id({ required: true }) },
-    errors: { types: [NotFoundError, ValidationError] },
-    resolve: async (_root, { id }, ctx) => {
-      const prisma = ctx.services.db.prisma;
-      const key = await prisma.apiKey.findFirst({ where: { id: String(id), workspaceId: workspaceOf(ctx) } });
-      if (!key) throw new NotFoundError('API key', String(id));
-      if (ctx.auth?.kind === 'apiKey' && ctx.auth.keyId === key.id) {
-        throw new ValidationError([{ field: 'id', message: 'this is the key making the call; revoke it with another admin key' }]);
-      }
-      if (key.revokedAt) return key;
-      return prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-    },
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
+    errors: { types: [NotFoundError, ValidationError], dataField: { name: 'apiKey' } },
+    resolve: (_root, { input }, ctx) => ctx.services.apiKeys.revoke(workspaceOf(ctx), String(input.id), ctx.auth!.keyId),
   }),
 );

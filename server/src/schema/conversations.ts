@@ -3,10 +3,12 @@ import type { ConversationRecord, TrainingPair } from '../datasets/analyze.js';
 
 type HistoryTurn = TrainingPair['conversationHistory'][number];
 
+const RoleEnum = builder.enumType('ConversationRole', { values: { USER: { description: 'The client speaking.' }, ASSISTANT: { description: 'The consultant (the voice being trained).' } } as const });
+
 const HistoryTurnRef = builder.objectRef<HistoryTurn>('ConversationTurn').implement({
   fields: (t) => ({
     turn: t.int({ nullable: true, resolve: (h) => h.turn ?? null }),
-    role: t.exposeString('role'),
+    role: t.field({ type: RoleEnum, resolve: (h) => (h.role === 'assistant' ? 'ASSISTANT' : 'USER') }),
     content: t.exposeString('content'),
     emotionalState: t.field({ type: 'JSON', nullable: true, resolve: (h) => h.emotionalState ?? null }),
   }),

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { ErrorInterface } from './common.js';
+import { ErrorInterface } from './errors.js';
 import { DatasetRef } from './dataset-ref.js';
 import { DatasetInvalidError, DuplicateDatasetError, UploadStateError } from '../datasets/errors.js';
 import type { DatasetProblem } from '../datasets/analyze.js';
@@ -10,10 +10,20 @@ import type { QualitySummary, Readiness, ReadinessCheck, ScaffoldingSummary as S
 
 const display = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-const ReadinessCheckRef = builder.objectRef<ReadinessCheck>('ReadinessCheck').implement({
+export const ReadinessCheckKeyEnum = builder.enumType('ReadinessCheckKey', {
+  values: {
+    FORMAT: { description: 'The file is brightrun-lora-v4.' },
+    TRAINABLE_VOLUME: { description: 'Enough trainable pairs.' },
+    AVERAGE_QUALITY: { description: 'Average quality score high enough.' },
+    HUMAN_REVIEWED: { description: 'Share of human-reviewed pairs (information only).' },
+  } as const,
+});
+export const readinessKey = (key: string) => key.toUpperCase() as 'FORMAT';
+
+export const ReadinessCheckRef = builder.objectRef<ReadinessCheck>('ReadinessCheck').implement({
   description: 'One check a dataset must pass before training, with its measured value and the bar it is held to.',
   fields: (t) => ({
-    key: t.exposeString('key', { description: 'format · trainable_volume · average_quality · human_reviewed' }),
+    key: t.field({ type: ReadinessCheckKeyEnum, resolve: (c) => readinessKey(c.key) }),
     passed: t.exposeBoolean('passed'),
     blocking: t.exposeBoolean('blocking', { description: 'False for information-only checks (they never block training).' }),
     value: t.string({ resolve: (c) => display(c.value), description: 'The measured value, for display.' }),
@@ -40,8 +50,8 @@ export const TokenStatsRef = builder.objectRef<TokenStats>('TokenStats').impleme
   fields: (t) => ({
     tokenizer: t.exposeString('tokenizer'),
     counting: t.exposeString('counting', { description: 'What one pair counts (template tokens included or not).' }),
-    totalTokens: t.exposeFloat('totalTokens'),
-    targetTokens: t.exposeFloat('targetTokens', { description: 'Tokens the loss is computed on (assistant targets).' }),
+    totalTokens: t.field({ type: 'SafeInt', resolve: (s) => s.totalTokens }),
+    targetTokens: t.field({ type: 'SafeInt', description: 'Tokens the loss is computed on (assistant targets).', resolve: (s) => s.targetTokens }),
     meanPerPair: t.float({ resolve: (s) => s.perPair.mean }),
     p50PerPair: t.float({ resolve: (s) => s.perPair.p50 }),
     p95PerPair: t.float({ resolve: (s) => s.perPair.p95 }),

@@ -1,18 +1,23 @@
 import { builder } from '../builder.js';
+import './scalars.js';
 import './common.js';
+import './errors.js';
+import './node.js';
 import './viewer.js';
 import './api-keys.js';
 import './datasets-types.js';
 import './conversations.js';
 import './datasets.js';
-import './trainer.js';
+import './datasets-compare.js';
 import './training.js';
 import './artifacts.js';
+import './job-types.js';
 import './jobs.js';
 import './settings.js';
 import './notifications.js';
 import './spend.js';
 import './metrics.js';
 import './jobs-live.js';
+import './pod-logs.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
 import type { TrainingJob } from '../generated/prisma/client.js';
-import { ACTIVE_STATUSES, isTerminal } from '../training/state-machine.js';
+import { isTerminal } from '../training/state-machine.js';
 import type { StoredPoint } from '../metrics/history.js';
 import { TrainingJobRef } from './jobs.js';
 import { MetricPointRef } from './metrics.js';
@@ -17,25 +17,14 @@ const LatestMetricsRef = builder.objectRef<{ train: StoredPoint | null; eval: St
   }),
 });
 
-interface Row extends Omit<StoredPoint, 'recordedAt'> { recordedAt: Date }
-const toPoint = (row: Row | undefined): StoredPoint | null => (row ? { ...row, recordedAt: row.recordedAt.toISOString() } : null);
-
 builder.objectFields(TrainingJobRef, (t) => ({
-  latestMetrics: t.field({
-    type: LatestMetricsRef,
-    resolve: async (job, _args, ctx) => {
-      const latest = (split: 'TRAIN' | 'EVAL') =>
-        ctx.services.db.prisma.metricPoint.findFirst({ where: { jobId: job.id, split }, orderBy: { step: 'desc' } }) as Promise<Row | null>;
-      const [train, evaluation] = await Promise.all([latest('TRAIN'), latest('EVAL')]);
-      return { train: toPoint(train ?? undefined), eval: toPoint(evaluation ?? undefined) };
-    },
-  }),
+  latestMetrics: t.field({ type: LatestMetricsRef, resolve: (job, _args, ctx) => ctx.loaders.latestMetrics.load(job.id) }),
   etaSeconds: t.float({
     nullable: true,
     description: 'Seconds left at the pace of the last 50 optimizer steps; null before training has a pace.',
     resolve: async (job, _args, ctx) => {
       if (job.status !== 'TRAINING' || !job.totalSteps) return null;
-      const recent = await ctx.services.db.prisma.metricPoint.findMany({ where: { jobId: job.id, split: 'TRAIN' }, orderBy: { step: 'desc' }, take: 50, select: { step: true, recordedAt: true } });
+      const recent = await ctx.loaders.pace.load(job.id);
       const [last, first] = [recent[0], recent[recent.length - 1]];
       if (!last || !first || last.step === first.step) return null;
       const secondsPerStep = (last.recordedAt.getTime() - first.recordedAt.getTime()) / 1000 / (last.step - first.step);
@@ -44,24 +33,36 @@ builder.objectFields(TrainingJobRef, (t) => ({
   }),
 }));
 
+const notFound = (id: string) => new GraphQLError(`No training job with id "${id}" in this workspace`, { extensions: { code: 'NOT_FOUND' } });
+
+/** What a client of trainingJobUpdated sees change (an update that changes none of it is not sent). */
+const visible = (j: TrainingJob) =>
+  JSON.stringify([j.status, j.substatus, j.currentStep, j.totalSteps, j.currentEpoch, String(j.spendUsd), j.interruptionCount, j.cancelReason, j.errorCode, j.errorMessage, j.finishedAt?.getTime() ?? null]);
+
 builder.subscriptionField('trainingJobUpdated', (t) =>
   t.field({
     type: TrainingJobRef,
-    description: 'The job now, then again on every change of status, stage, progress or spend; completes once the job has finished.',
+    description:
+      'The job now, then again once per change of status, stage, progress or spend (heartbeats alone are not sent); completes once the job has finished. An unknown id ends the subscription with one NOT_FOUND error.',
     authScopes: { read: true },
     args: { id: t.arg.id({ required: true }) },
     subscribe: async function* (_root, { id }, ctx) {
-      const prisma = ctx.services.db.prisma;
+      const queries = ctx.services.jobQueries;
       const workspaceId = workspaceOf(ctx);
       // Listen before reading, so a change between the two is not lost.
       const updates = ctx.services.pubsub.subscribe('job:updated', String(id));
       try {
-        const job = await prisma.trainingJob.findFirst({ where: { id: String(id), workspaceId } });
-        if (!job) throw new GraphQLError(`No training job with id "${id}" in this workspace`, { extensions: { code: 'NOT_FOUND' } });
+        const job = await queries.find(workspaceId, String(id));
+        if (!job) throw notFound(String(id));
         yield job;
         if (isTerminal(job.status)) return;
+        let sent = visible(job);
         for await (const _event of updates) {
-          const fresh = await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+          const fresh = await queries.find(workspaceId, job.id);
+          if (!fresh) return;
+          const now = visible(fresh);
+          if (now === sent) continue;
+          sent = now;
           yield fresh;
           if (isTerminal(fresh.status)) return;
         }
@@ -76,18 +77,17 @@ builder.subscriptionField('trainingJobUpdated', (t) =>
 builder.subscriptionField('activeTrainingJobs', (t) =>
   t.field({
     type: [TrainingJobRef],
-    description: "The workspace's running jobs (for the header's indicator), sent again whenever any job changes.",
+    description: "The workspace's running jobs (for the header's indicator), sent again whenever one of them changes status, progress or spend.",
     authScopes: { read: true },
     subscribe: async function* (_root, _args, ctx) {
-      const prisma = ctx.services.db.prisma;
+      const queries = ctx.services.jobQueries;
       const workspaceId = workspaceOf(ctx);
-      const active = () => prisma.trainingJob.findMany({ where: { workspaceId, status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } });
       const changes = ctx.services.pubsub.subscribe('workspace:jobs', workspaceId);
       try {
         let previous = '';
         const send = async () => {
-          const jobs = await active();
-          const key = JSON.stringify(jobs.map((j) => [j.id, j.status, j.currentStep, String(j.spendUsd)]));
+          const jobs = await queries.active(workspaceId);
+          const key = JSON.stringify(jobs.map(visible).concat(jobs.map((j) => j.id)));
           const changed = key !== previous;
           previous = key;
           return changed ? jobs : null;

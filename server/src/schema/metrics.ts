@@ -3,9 +3,21 @@ import { builder } from '../builder.js';
 import { workspaceOf, type Context } from '../context.js';
 import type { MetricSeries, StoredPoint } from '../metrics/history.js';
 import type { MetricsExport } from '../metrics/export.js';
-import { checkSeriesArgs, metricsOf, type MetricsJob } from '../metrics/service.js';
-import { NotFoundError, ValidationError } from './common.js';
-import { MetricSplitEnum } from './trainer.js';
+import { checkSeriesArgs, type MetricsJob } from '../metrics/service.js';
+import { NotFoundError, ValidationError } from './errors.js';
+
+export const MetricSplitEnum = builder.enumType('MetricSplit', {
+  values: { TRAIN: { description: 'One point per optimizer step.' }, EVAL: { description: 'One point per evaluation on the held-out pairs.' } } as const,
+});
+const DownsamplingEnum = builder.enumType('DownsamplingMethod', {
+  values: {
+    RAW: { description: 'Every point in the range.' },
+    MIN_MAX: {
+      description:
+        'The range cut into buckets of `bucketSteps` steps; per bucket the points with the lowest and the highest loss, plus the first and last points of the range. Every returned point is a real one, with all its fields.',
+    },
+  } as const,
+});
 
 export const MetricPointRef = builder.objectRef<StoredPoint>('MetricPoint').implement({
   description: 'One reported training or evaluation point. Values the trainer could not measure are null.',
@@ -31,10 +43,7 @@ const MetricSeriesRef = builder.objectRef<MetricSeries>('MetricSeries').implemen
     split: t.field({ type: MetricSplitEnum, resolve: (s) => s.split }),
     totalPoints: t.exposeInt('totalPoints', { description: 'Points stored in the range (before downsampling).' }),
     downsampled: t.exposeBoolean('downsampled'),
-    method: t.exposeString('method', {
-      description:
-        'RAW: every point in the range. MIN_MAX: the range cut into buckets of `bucketSteps` steps; per bucket the points with the lowest and the highest loss, plus the first and last points of the range. Every returned point is a real one, with all its fields.',
-    }),
+    method: t.field({ type: DownsamplingEnum, resolve: (s) => s.method }),
     bucketSteps: t.exposeInt('bucketSteps', { nullable: true, description: 'Steps per bucket when downsampled.' }),
     points: t.field({ type: [MetricPointRef], description: 'By step.', resolve: (s) => s.points }),
   }),
@@ -50,7 +59,7 @@ const MetricsExportRef = builder.objectRef<MetricsExport>('MetricsExport').imple
 });
 
 async function mustFindJob(ctx: Context, jobId: string | number): Promise<MetricsJob> {
-  const job = await metricsOf(ctx.services).findJob(workspaceOf(ctx), String(jobId));
+  const job = await ctx.services.metrics.findJob(workspaceOf(ctx), String(jobId));
   if (!job) throw new NotFoundError('training job', String(jobId));
   return job;
 }
@@ -72,7 +81,7 @@ builder.queryField('jobMetrics', (t) =>
       const seriesArgs = { split: args.split ?? 'TRAIN', fromStep: args.fromStep, toStep: args.toStep, maxPoints: args.maxPoints ?? 1000 };
       const problems = checkSeriesArgs(seriesArgs);
       if (problems.length > 0) throw new ValidationError(problems);
-      return metricsOf(ctx.services).series(await mustFindJob(ctx, args.jobId), seriesArgs);
+      return ctx.services.metrics.series(await mustFindJob(ctx, args.jobId), seriesArgs);
     },
   }),
 );
@@ -82,9 +91,9 @@ builder.mutationField('exportJobMetrics', (t) =>
     type: MetricsExportRef,
     description: "Writes every point of the job (both splits) to a CSV file and returns a signed link to it, valid an hour. Needs only the read scope: it changes nothing but adds the file.",
     authScopes: { read: true },
-    args: { jobId: t.arg.id({ required: true }) },
+    args: { input: t.arg({ type: builder.inputType('ExportJobMetricsInput', { fields: (f) => ({ jobId: f.id({ required: true }) }) }), required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'export' } },
-    resolve: async (_root, { jobId }, ctx) => metricsOf(ctx.services).exportCsv(await mustFindJob(ctx, jobId)),
+    resolve: async (_root, { input }, ctx) => ctx.services.metrics.exportCsv(await mustFindJob(ctx, input.jobId)),
   }),
 );
 
@@ -92,13 +101,13 @@ builder.subscriptionField('trainingMetrics', (t) =>
   t.field({
     type: [MetricPointRef],
     description:
-      "A job's metric points in batches, both splits: first those stored after `afterStep` (all of them when null), then each report's points as they arrive, with nothing missed or repeated in between. To resume after a disconnect, pass the last step received.",
+      "A job's metric points in batches, both splits: first those stored after `afterStep` (all of them when null), then each report's points as they arrive, with nothing missed or repeated in between; completes once the job has finished and its last points were sent. To resume after a disconnect, pass the last step received. An unknown id ends the subscription with one NOT_FOUND error.",
     authScopes: { read: true },
     args: { jobId: t.arg.id({ required: true }), afterStep: t.arg.int() },
     subscribe: async (_root, { jobId, afterStep }, ctx) => {
-      const job = await metricsOf(ctx.services).findJob(workspaceOf(ctx), String(jobId));
+      const job = await ctx.services.metrics.findJob(workspaceOf(ctx), String(jobId));
       if (!job) throw new GraphQLError(`No training job with id "${jobId}" in this workspace`, { extensions: { code: 'NOT_FOUND' } });
-      return metricsOf(ctx.services).stream(job, afterStep ?? null);
+      return ctx.services.metrics.stream(job, afterStep ?? null);
     },
     resolve: (batch) => batch as StoredPoint[],
   }),

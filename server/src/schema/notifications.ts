@@ -1,11 +1,11 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
 import type { Notification } from '../generated/prisma/client.js';
 import type { NotificationKind } from '../notifications/kinds.js';
-import { InvalidCursorError, notificationCursor } from '../notifications/service.js';
-import { NotFoundError, ValidationError } from './common.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { pageLimitsText, pageRequest, toConnection, type Connection } from './pagination.js';
+import { nodeInterface } from './node.js';
 
 const NotificationKindEnum = builder.enumType('NotificationKind', {
   values: {
@@ -21,6 +21,7 @@ const NotificationKindEnum = builder.enumType('NotificationKind', {
 
 export const NotificationRef = builder.objectRef<Notification>('Notification').implement({
   description: 'Something that happened to a job, shown in the app and sent to Slack and webhooks when configured.',
+  interfaces: [nodeInterface],
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.field({ type: NotificationKindEnum, resolve: (n) => n.kind as NotificationKind }),
@@ -33,34 +34,40 @@ export const NotificationRef = builder.objectRef<Notification>('Notification').i
   }),
 });
 
+const NOTIFICATION_PAGES = { defaultSize: 20, maxSize: 100 };
+const NotificationConnection = builder.connectionObject(
+  {
+    type: NotificationRef,
+    name: 'NotificationConnection',
+    fields: (t) => ({
+      totalCount: t.int({ description: 'How many rows the whole list holds (all pages), with the same filter.', resolve: (c) => (c as unknown as Connection<Notification>).totalCount }),
+      unreadCount: t.int({ description: 'Unread notifications of the workspace (whatever the filter).', resolve: (c) => (c as unknown as { unreadCount: Promise<number> }).unreadCount }),
+    }),
+  },
+  { name: 'NotificationEdge' },
+);
+
 builder.queryField('notifications', (t) =>
   t.connection(
     {
       type: NotificationRef,
-      description: "The workspace's notifications, newest first (up to 100 a page).",
+      description: `The workspace's notifications, newest first. ${pageLimitsText(NOTIFICATION_PAGES)}`,
       authScopes: { read: true },
       args: { unreadOnly: t.arg.boolean({ description: 'Only those not marked read.' }) },
       resolve: async (_root, args, ctx) => {
         const workspaceId = workspaceOf(ctx);
         const service = ctx.services.notifications;
-        try {
-          const connection = resolveCursorConnection(
-            { args, defaultSize: 20, maxSize: 100, toCursor: (n: Notification) => notificationCursor(n) },
-            (params: ResolveCursorConnectionArgs): Promise<Notification[]> => service.list(workspaceId, { ...params, unreadOnly: args.unreadOnly ?? false }),
-          );
-          const [page, unreadCount] = await Promise.all([connection, service.unreadCount(workspaceId)]);
-          return { ...page, unreadCount };
-        } catch (error) {
-          if (error instanceof InvalidCursorError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
-          throw error;
-        }
+        const page = pageRequest(args, NOTIFICATION_PAGES);
+        const unreadOnly = args.unreadOnly ?? false;
+        const connection = toConnection(await service.list(workspaceId, unreadOnly, page), page, (n) => [n.createdAt, n.id], service.count(workspaceId, unreadOnly));
+        return { ...connection, unreadCount: service.unreadCount(workspaceId) };
       },
     },
-    { fields: (c) => ({ unreadCount: c.int({ description: 'Unread notifications of the workspace (whatever the filter).', resolve: (p) => (p as { unreadCount: number }).unreadCount }) }) },
+    NotificationConnection,
   ),
 );
 
-const MarkedReadRef = builder.objectRef<{ markedCount: number; unreadCount: number }>('NotificationsMarkedRead').implement({
+const MarkedReadRef = builder.objectRef<{ markedCount: number; unreadCount: number }>('MarkNotificationsReadSuccess').implement({
   fields: (t) => ({
     markedCount: t.exposeInt('markedCount', { description: 'How many were unread and are now read.' }),
     unreadCount: t.exposeInt('unreadCount', { description: 'Unread notifications left in the workspace.' }),
@@ -73,15 +80,22 @@ builder.mutationField('markNotificationsRead', (t) =>
     description: 'Marks the given notifications read, or all of them with `all: true`. Already-read ones are left as they are.',
     authScopes: { write: true },
     args: {
-      ids: t.arg.idList({ description: 'Notifications of this workspace.' }),
-      all: t.arg.boolean({ description: 'Every unread notification of the workspace.' }),
+      input: t.arg({
+        type: builder.inputType('MarkNotificationsReadInput', {
+          fields: (f) => ({
+            ids: f.idList({ description: 'Notifications of this workspace (at most 500).' }),
+            all: f.boolean({ description: 'Every unread notification of the workspace.' }),
+          }),
+        }),
+        required: true,
+      }),
     },
-    errors: { types: [ValidationError, NotFoundError] },
-    resolve: async (_root, { ids, all }, ctx) => {
+    errors: { types: [ValidationError, NotFoundError], directResult: true },
+    resolve: async (_root, { input: { ids, all } }, ctx) => {
       const workspaceId = workspaceOf(ctx);
-      if (all && ids?.length) throw new ValidationError([{ field: 'ids', message: 'give either ids or all: true, not both' }]);
-      if (!all && !ids?.length) throw new ValidationError([{ field: 'ids', message: 'give the ids to mark read, or all: true' }]);
-      if (ids && ids.length > 500) throw new ValidationError([{ field: 'ids', message: 'at most 500 ids per call; use all: true for everything' }]);
+      if (all && ids?.length) throw new ValidationError([{ field: 'input.ids', message: 'give either ids or all: true, not both' }]);
+      if (!all && !ids?.length) throw new ValidationError([{ field: 'input.ids', message: 'give the ids to mark read, or all: true' }]);
+      if (ids && ids.length > 500) throw new ValidationError([{ field: 'input.ids', message: 'at most 500 ids per call; use all: true for everything' }]);
       const service = ctx.services.notifications;
       const result = await service.markRead(workspaceId, all ? { all: true } : { ids: ids!.map(String) });
       if (!result.ok) throw new NotFoundError('notification', result.unknownId);

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
 import type { StoredSecretHint, WorkspaceSettingsView } from '../settings/service.js';
-import { ValidationError } from './common.js';
+import { ValidationError } from './errors.js';
 import { CloudTypeEnum, PresetEnum } from './training.js';
 import type { PresetKey } from '../training/presets/index.js';
 
@@ -59,7 +59,7 @@ const UpdateWorkspaceSettingsInput = builder.inputType('UpdateWorkspaceSettingsI
   }),
 });
 
-const UpdatedWorkspaceSettingsRef = builder.objectRef<{ settings: WorkspaceSettingsView; webhookSecret: string | null }>('UpdatedWorkspaceSettings').implement({
+const UpdatedWorkspaceSettingsRef = builder.objectRef<{ settings: WorkspaceSettingsView; webhookSecret: string | null }>('UpdateWorkspaceSettingsSuccess').implement({
   fields: (t) => ({
     settings: t.field({ type: WorkspaceSettingsRef, resolve: (r) => r.settings }),
     webhookSecret: t.exposeString('webhookSecret', {
@@ -75,7 +75,7 @@ builder.mutationField('updateWorkspaceSettings', (t) =>
     description: 'Needs the admin scope. Every invalid field is reported at once, and then nothing changes.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateWorkspaceSettingsInput, required: true }) },
-    errors: { types: [ValidationError] },
+    errors: { types: [ValidationError], directResult: true },
     resolve: async (_root, { input }, ctx) => {
       const result = await ctx.services.settings.update(workspaceOf(ctx), input);
       if (!result.ok) throw new ValidationError(result.problems);

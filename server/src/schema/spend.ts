@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
 import type { JobSpend, MonthlySpend } from '../spend/service.js';
-import { ValidationError } from './common.js';
+import { ValidationError } from './errors.js';
 
 const JobSpendRef = builder.objectRef<JobSpend>('JobSpend').implement({
   fields: (t) => ({

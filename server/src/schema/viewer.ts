@@ -1,7 +1,10 @@
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
+import { nodeInterface } from './node.js';
+import { ApiKeyScopeEnum } from './api-keys.js';
 
 const WorkspaceRef = builder.objectRef<{ id: string; name: string; createdAt: Date }>('Workspace').implement({
+  interfaces: [nodeInterface],
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -9,14 +12,14 @@ const WorkspaceRef = builder.objectRef<{ id: string; name: string; createdAt: Da
   }),
 });
 
-const ViewerRef = builder.objectRef<{ workspaceId: string; scopes: string[] }>('Viewer').implement({
+const ViewerRef = builder.objectRef<{ workspaceId: string; scopes: ('READ' | 'WRITE' | 'ADMIN')[] }>('Viewer').implement({
   description: 'Who the API key acts for.',
   fields: (t) => ({
     workspace: t.field({
       type: WorkspaceRef,
-      resolve: async (v, _args, ctx) => ctx.services.db.prisma.workspace.findUniqueOrThrow({ where: { id: v.workspaceId } }),
+      resolve: async (v, _args, ctx) => (await ctx.services.apiKeys.workspace(v.workspaceId))!,
     }),
-    scopes: t.exposeStringList('scopes'),
+    scopes: t.field({ type: [ApiKeyScopeEnum], description: "The calling key's scopes.", resolve: (v) => v.scopes }),
   }),
 });
 
@@ -24,21 +27,21 @@ builder.queryField('viewer', (t) =>
   t.field({
     type: ViewerRef,
     authScopes: { read: true },
-    resolve: (_root, _args, ctx) => ({
-      workspaceId: workspaceOf(ctx),
-      scopes: ctx.auth?.kind === 'apiKey' ? [...ctx.auth.scopes] : [],
-    }),
+    resolve: (_root, _args, ctx) => ({ workspaceId: workspaceOf(ctx), scopes: [...(ctx.auth?.scopes ?? [])] }),
   }),
 );
+
+const MIN_INTERVAL_MS = 100;
+const MAX_INTERVAL_MS = 60_000;
 
 builder.subscriptionField('serverTime', (t) =>
   t.field({
     type: 'DateTime',
-    description: 'The server clock once a second (or every `intervalMs`): a heartbeat that proves the socket is live.',
+    description: `The server clock once a second (or every \`intervalMs\`, ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS}): a heartbeat that proves the socket is live.`,
     authScopes: { read: true },
-    args: { intervalMs: t.arg.int({ required: false, description: '100–60000; default 1000.' }) },
+    args: { intervalMs: t.arg.int({ required: false, description: `${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS}; default 1000.` }) },
     subscribe: async function* (_root, { intervalMs }) {
-      const every = Math.min(60_000, Math.max(100, intervalMs ?? 1000));
+      const every = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, intervalMs ?? 1000));
       while (true) {
         yield new Date();
         await new Promise((resolve) => setTimeout(resolve, every));

@@ -96,6 +96,7 @@ export class Supervisor {
       return;
     }
     const current = await accountSpend(this.prisma, this.provider, job, attempt);
+    if (current !== job) this.lifecycle.publish(current); // spend changed: trainingJobUpdated says so
     await checkLimits({ prisma: this.prisma, lifecycle: this.lifecycle, notify: this.options.notify }, current, attempt, this.options);
   }
 

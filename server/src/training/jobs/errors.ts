@@ -1,7 +1,9 @@
+import type { ReadinessCheck } from '../../datasets/types.js';
+
 /** The dataset failed a blocking readiness check and the input did not acknowledge it. */
 export class DatasetNotReadyError extends Error {
   readonly code = 'DATASET_NOT_READY';
-  constructor(readonly datasetId: string, readonly failedChecks: { key: string; message: string }[]) {
+  constructor(readonly datasetId: string, readonly failedChecks: ReadinessCheck[]) {
     super(`Dataset ${datasetId} is not ready to train: ${failedChecks.map((c) => c.message).join(' ')} Set acknowledgeDatasetWarnings: true to train anyway.`);
   }
 }
@@ -11,14 +13,6 @@ export class BudgetExceededError extends Error {
   readonly code = 'BUDGET_EXCEEDED';
   constructor(readonly budgetUsd: number, readonly spentUsd: number, readonly estimateHighUsd: number) {
     super(`This job could cost up to $${estimateHighUsd.toFixed(2)}; with $${spentUsd.toFixed(2)} spent this month it would pass the $${budgetUsd.toFixed(2)} monthly budget. Raise the budget in Settings or choose a cheaper configuration.`);
-  }
-}
-
-/** No provider can run the job (e.g. RunPod selected without a key). */
-export class ProviderUnavailableError extends Error {
-  readonly code = 'PROVIDER_UNAVAILABLE';
-  constructor(readonly provider: string, message: string) {
-    super(message);
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Prisma, PrismaClient, TrainingJob } from '../../generated/prisma/client.js';
 import { hashSecret, trainerTokenFor } from '../../auth/keys.js';
 import { newId } from '../../ids.js';
-import { ValidationError, NotFoundError } from '../../schema/common.js';
+import { ValidationError, NotFoundError } from '../../errors.js';
 import { resolveTrainingConfig, type PresetKey, type TrainingConfig, type TrainingOverrides } from '../presets/index.js';
 import { estimateTraining, type TrainingEstimate } from '../estimate/index.js';
-import type { TrainingProvider } from '../providers/provider.js';
+import type { ProviderName, TrainingProvider } from '../providers/provider.js';
 import type { JobLifecycle } from './lifecycle.js';
 import { isTerminal } from '../state-machine.js';
 import { freezeHyperparameters, type RunControls } from './freeze.js';
@@ -21,6 +21,8 @@ export interface JobInput {
   allowOnDemandFallback?: boolean | null;
   costCapUsd?: number | null;
   controls?: RunControls | null;
+  /** Where to run it; null: the server's default provider. */
+  provider?: ProviderName | null;
 }
 
 /** Jobs as a user sees them: validate, estimate, freeze, queue; cancel. The supervisor runs them. */
@@ -28,7 +30,7 @@ export class JobService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly lifecycle: JobLifecycle,
-    private readonly provider: () => TrainingProvider,
+    private readonly provider: (name?: ProviderName | null) => TrainingProvider,
     private readonly serverSecret: string,
     private readonly spend: SpendService,
   ) {}
@@ -48,7 +50,7 @@ export class JobService {
     if (!resolved.ok) throw new ValidationError(resolved.fieldErrors.map((e) => ({ field: e.field === 'preset' ? 'preset' : `overrides.${e.field}`, message: e.message })));
     const config = resolved.config;
     const tokens = dataset.tokenStats as TokenStats | null;
-    const rate = await this.provider().hourlyRate(config.gpuType, config.cloudType);
+    const rate = await this.provider(input.provider).hourlyRate(config.gpuType, config.cloudType);
     const history = await this.throughputHistory(workspaceId, config);
     const estimate = estimateTraining({
       tokenStats: { trainableTokensPerEpoch: tokens?.totalTokens ?? 0, trainablePairs: dataset.trainablePairCount },
@@ -73,7 +75,7 @@ export class JobService {
       const { budgetUsd, totalUsd } = month.spend;
       if (totalUsd + estimate.cost.high > budgetUsd) throw new BudgetExceededError(budgetUsd, totalUsd, estimate.cost.high);
     }
-    const provider = this.provider();
+    const provider = this.provider(input.provider);
     const hyperparameters = freezeHyperparameters(config, input.controls ?? {});
     const totalSteps = hyperparameters.maxSteps ? Math.min(hyperparameters.maxSteps, estimate.totalSteps) : estimate.totalSteps;
     const id = newId('job');

@@ -12,6 +12,8 @@ export interface DemoRun {
   /** Wall-clock seconds the whole simulated run should take. */
   durationSeconds: number;
   signal: AbortSignal;
+  /** Its console output (what a real trainer prints), for the pod logs. */
+  log?: (line: string) => void;
 }
 
 interface Spec {
@@ -30,8 +32,12 @@ export async function runDemoTrainer(run: DemoRun, totalSteps: number): Promise<
     if (body.errors?.length) throw new Error(body.errors[0]!.message);
     return body.data!;
   };
-  const report = (input: Record<string, unknown>) =>
-    call<{ trainerReport: { cancelRequested: boolean } }>('mutation R($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { cancelRequested } }', { input });
+  const report = (input: Record<string, unknown>) => {
+    if (input.substatus) run.log?.(`[demo] ${String(input.stage ?? '').toLowerCase() || 'status'}: ${String(input.substatus)}`);
+    const last = (input.metrics as { split: string; step: number; loss?: number }[] | undefined)?.filter((m) => m.split === 'TRAIN').pop();
+    if (last) run.log?.(`[demo] step ${last.step}/${totalSteps} loss ${last.loss?.toFixed(4)}`);
+    return call<{ trainerReport: { cancelRequested: boolean } }>('mutation R($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { cancelRequested } }', { input });
+  };
   const sleep = (ms: number) => new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     run.signal.addEventListener('abort', () => { clearTimeout(timer); reject(run.signal.reason); }, { once: true });

@@ -1,4 +1,4 @@
-import type { HourlyRate, LaunchRequest, LaunchResult, PodStatus, TrainingProvider } from './provider.js';
+import type { HourlyRate, LaunchRequest, LaunchResult, PodLogLine, PodLogOptions, PodStatus, TrainingProvider } from './provider.js';
 import { runDemoTrainer } from './demo-trainer.js';
 import { fallbackRate } from '../estimate/prices.js';
 import type { GpuTypeId } from '../presets/index.js';
@@ -18,7 +18,14 @@ interface Pod {
   controller: AbortController;
   ended?: number;
   done?: { ok: boolean; detail: string };
+  /** The simulated trainer's output (the newest MAX_LOG_LINES), and who waits for more. */
+  lines: PodLogLine[];
+  /** Lines ever logged (the buffer drops old ones; this does not go back). */
+  total: number;
+  waiting: Set<() => void>;
 }
+
+const MAX_LOG_LINES = 5000;
 
 /**
  * A labelled simulation for a first look without a GPU or Python: a whole job in about a minute
@@ -43,19 +50,28 @@ export class DemoProvider implements TrainingProvider {
     const speedup = (realHours * 3600) / durationSeconds;
     const { pricePerHour } = await this.hourlyRate(request.gpuType, request.cloudType);
     const podId = `demo-${request.jobId}-${request.attempt}`;
-    const pod: Pod = { started: Date.now(), speedup, pricePerHour, controller: new AbortController() };
+    const pod: Pod = { started: Date.now(), speedup, pricePerHour, controller: new AbortController(), lines: [], total: 0, waiting: new Set() };
+    const log = (message: string) => {
+      pod.lines.push({ at: new Date(), source: 'CONTAINER', message });
+      pod.total += 1;
+      if (pod.lines.length > MAX_LOG_LINES) pod.lines.splice(0, pod.lines.length - MAX_LOG_LINES);
+      for (const wake of pod.waiting) wake();
+    };
+    log(`[demo] simulated trainer for ${request.jobId}, attempt ${request.attempt}: no GPU, synthetic metrics`);
     this.pods.set(podId, pod);
     runDemoTrainer(
-      { apiUrl: request.env.BRIGHTRUN_API_URL!, jobId: request.jobId, token: request.env.BRIGHTRUN_JOB_TOKEN!, durationSeconds, signal: pod.controller.signal },
+      { apiUrl: request.env.BRIGHTRUN_API_URL!, jobId: request.jobId, token: request.env.BRIGHTRUN_JOB_TOKEN!, durationSeconds, signal: pod.controller.signal, log },
       shape.totalSteps,
     ).then(
       () => {
         pod.ended = Date.now();
         pod.done = { ok: true, detail: 'simulation finished' };
+        log('[demo] simulation finished');
       },
       (error: Error) => {
         pod.ended = Date.now();
         pod.done = { ok: false, detail: pod.controller.signal.aborted ? 'simulation stopped' : `simulation failed: ${error.message}` };
+        log(`[demo] ${pod.done.detail}`);
       },
     );
     return { podId, cloudType: request.cloudType, pricePerHour };
@@ -66,6 +82,34 @@ export class DemoProvider implements TrainingProvider {
     if (!pod) return { state: 'GONE', detail: 'demo pods do not survive a server restart' };
     const uptimeSeconds = (((pod.ended ?? Date.now()) - pod.started) / 1000) * pod.speedup;
     return pod.done ? { state: 'EXITED', detail: pod.done.detail, uptimeSeconds } : { state: 'RUNNING', uptimeSeconds };
+  }
+
+  /** The simulated trainer's output, kept in memory while the server runs. */
+  async *logs(podId: string, options: PodLogOptions): AsyncGenerator<PodLogLine> {
+    const pod = this.pods.get(podId);
+    if (!pod) return;
+    let sent = pod.total;
+    yield* options.tail > 0 ? pod.lines.slice(-options.tail) : [];
+    if (!options.follow) return;
+    let wake: () => void = () => undefined;
+    const onAbort = () => wake();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      while (!options.signal?.aborted) {
+        const fresh = pod.total > sent ? pod.lines.slice(-Math.min(pod.lines.length, pod.total - sent)) : [];
+        sent = pod.total;
+        yield* fresh;
+        if (pod.done) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          pod.waiting.add(resolve);
+        });
+        pod.waiting.delete(wake);
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      pod.waiting.delete(wake);
+    }
   }
 
   async terminate(podId: string): Promise<void> {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CloudType, HourlyRate, LaunchRequest, LaunchResult, PodStatus, TrainingProvider } from './provider.js';
+import type { CloudType, HourlyRate, LaunchRequest, LaunchResult, PodLogLine, PodLogOptions, PodStatus, TrainingProvider } from './provider.js';
+import { followFile, lastLines } from './log-file.js';
 
 export interface LocalProviderOptions {
   /** The trainer's Python (trainer/.venv/bin/python after `npm run trainer:setup`). */
@@ -34,7 +35,7 @@ export class LocalProvider implements TrainingProvider {
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
     await mkdir(this.options.logDir, { recursive: true });
-    const log = createWriteStream(path.join(this.options.logDir, `${request.jobId}-attempt-${request.attempt}.log`));
+    const log = createWriteStream(this.logFile(request.jobId, request.attempt));
     const child = spawn(this.options.python, ['-m', 'brightrun_trainer', 'run'], {
       cwd: path.dirname(path.dirname(path.dirname(this.options.python))),
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PYTHONUNBUFFERED: '1', ...this.options.env, ...request.env },
@@ -77,6 +78,24 @@ export class LocalProvider implements TrainingProvider {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && isAlive(pid) && !entry?.exit) await new Promise((r) => setTimeout(r, 100));
     if (isAlive(pid) && !entry?.exit) signalGroup(pid, 'SIGKILL');
+  }
+
+  /** The trainer's stdout and stderr, from the attempt's log file. */
+  async *logs(podId: string, options: PodLogOptions): AsyncGenerator<PodLogLine> {
+    const [, , jobId, attempt] = podId.split('-');
+    if (!jobId || !attempt) return;
+    const file = this.logFile(jobId, Number(attempt));
+    if (!existsSync(file)) return;
+    const toLine = (message: string): PodLogLine => ({ at: null, source: 'CONTAINER', message });
+    const { lines, size } = await lastLines(file, options.tail);
+    yield* lines.map(toLine);
+    if (!options.follow) return;
+    const running = async () => (await this.status(podId)).state === 'RUNNING';
+    for await (const line of followFile(file, size, { running, signal: options.signal })) yield toLine(line);
+  }
+
+  private logFile(jobId: string, attempt: number) {
+    return path.join(this.options.logDir, `${jobId}-attempt-${attempt}.log`);
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,22 @@ export interface PodStatus {
   uptimeSeconds?: number;
 }
 
+/** One line of a pod's output. */
+export interface PodLogLine {
+  /** When the provider stamped it; null when it does not (local files). */
+  at: Date | null;
+  source: 'CONTAINER' | 'SYSTEM';
+  message: string;
+}
+
+export interface PodLogOptions {
+  /** Lines of history to send first. */
+  tail: number;
+  /** Keep going with new lines until `signal` aborts or the pod's output ends. */
+  follow: boolean;
+  signal?: AbortSignal;
+}
+
 export interface TrainingProvider {
   readonly name: ProviderName;
   /** Demo jobs are simulations and say so everywhere. */
@@ -49,6 +65,8 @@ export interface TrainingProvider {
   status(podId: string): Promise<PodStatus>;
   /** Stops and releases the pod; idempotent. */
   terminate(podId: string): Promise<void>;
+  /** The pod's output (the trainer's stdout/stderr, and provider messages where there are any). */
+  logs?(podId: string, options: PodLogOptions): AsyncIterable<PodLogLine>;
   /** What the provider says it charged for the pod, when it says. */
   billedUsd?(podId: string): Promise<number | null>;
   close?(): Promise<void>;

@@ -2,7 +2,7 @@ import { fallbackRate } from '../estimate/prices.js';
 import { findBaseModel, type GpuTypeId } from '../presets/index.js';
 import { podDiskGb } from '../estimate/memory.js';
 import { RunPodClient, RunPodError, RunPodNoCapacityError, RunPodRateLimitedError, RunPodSpotUnavailableError, type RunPodPod } from './runpod/index.js';
-import { ProviderError, type CloudType, type HourlyRate, type LaunchRequest, type LaunchResult, type PodStatus, type TrainingProvider } from './provider.js';
+import { ProviderError, type CloudType, type HourlyRate, type LaunchRequest, type LaunchResult, type PodLogLine, type PodLogOptions, type PodStatus, type TrainingProvider } from './provider.js';
 
 export interface RunPodProviderOptions {
   apiKey: string;
@@ -119,6 +119,12 @@ export class RunPodProvider implements TrainingProvider {
     } catch {
       return null; // billing lags; price × runtime stands in until it answers
     }
+  }
+
+  /** RunPod's log stream (Server-Sent Events); without `follow`, what it replays until it goes quiet. */
+  async *logs(podId: string, options: PodLogOptions): AsyncGenerator<PodLogLine> {
+    const lines = options.follow ? this.client.streamLogs(podId, { tail: options.tail, signal: options.signal }) : await this.client.getLogs(podId, { tail: options.tail, signal: options.signal });
+    for await (const line of lines) yield { at: new Date(line.ts), source: line.source === 'system' ? 'SYSTEM' : 'CONTAINER', message: line.line };
   }
 
   private result(pod: RunPodPod, cloudType: CloudType, quoted: number): LaunchResult {

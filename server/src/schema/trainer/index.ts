@@ -1,14 +1,14 @@
-import { builder } from '../builder.js';
-import type { Context } from '../context.js';
-import { TRAINER_STAGES } from '../training/state-machine.js';
-import { trainerError } from '../training/trainer-api/errors.js';
-import type { TrainingJob } from '../generated/prisma/client.js';
+import type { TrainerContext } from '../../context.js';
+import { TRAINER_STAGES } from '../../training/state-machine.js';
+import type { TrainingJob } from '../../generated/prisma/client.js';
+import { trainerBuilder as builder } from './builder.js';
 
-// The trainer ↔ server contract (trainer/CONTRACT.md). Callable only with a job's trainer token
-// (`brj_…`), for that job, while it is not finished. Failures are GraphQL errors with stable codes.
+// The trainer ↔ server contract (trainer/CONTRACT.md), served at /trainer/graphql only. Callable
+// only with a job's trainer token (`brj_…`), for that job, while it is not finished. Failures are
+// GraphQL errors with stable codes. The shapes here are the trainer's, not the public API's.
 
 const TrainerStageEnum = builder.enumType('TrainerStage', { values: TRAINER_STAGES });
-export const MetricSplitEnum = builder.enumType('MetricSplit', { values: ['TRAIN', 'EVAL'] as const });
+const MetricSplitEnum = builder.enumType('MetricSplit', { values: ['TRAIN', 'EVAL'] as const });
 const EventLevelEnum = builder.enumType('EventLevel', { values: ['INFO', 'WARNING', 'ERROR'] as const });
 const FailureCodeEnum = builder.enumType('TrainerFailureCode', { values: ['OUT_OF_MEMORY', 'BAD_DATA', 'DOWNLOAD_FAILED', 'UPLOAD_FAILED', 'INTERNAL'] as const });
 const QuantizationEnum = builder.enumType('Quantization', {
@@ -22,7 +22,7 @@ interface Hyperparameters {
   maxSteps: number | null; evalEverySteps: number | null; checkpointEverySteps: number | null; keepCheckpoints: number;
 }
 
-export const TrainerHyperparametersRef = builder.objectRef<Hyperparameters>('TrainerHyperparameters').implement({
+const TrainerHyperparametersRef = builder.objectRef<Hyperparameters>('TrainerHyperparameters').implement({
   fields: (t) => ({
     loraRank: t.exposeInt('loraRank'),
     loraAlpha: t.exposeInt('loraAlpha'),
@@ -120,16 +120,18 @@ const FailureInput = builder.inputType('TrainerFailureInput', {
   fields: (t) => ({ code: t.field({ type: FailureCodeEnum, required: true }), message: t.string({ required: true }), detail: t.string() }),
 });
 
-async function trainerJob(ctx: Context, jobId: string | number): Promise<TrainingJob> {
-  if (ctx.auth?.kind !== 'trainer') throw trainerError('FORBIDDEN', 'trainer operations need the job token (BRIGHTRUN_JOB_TOKEN)');
+/** The job the token may act on (its own, while unfinished); anything else is FORBIDDEN, NOT_FOUND or JOB_TERMINAL. */
+function trainerJob(ctx: TrainerContext, jobId: string | number): Promise<TrainingJob> {
   return ctx.services.trainerApi.jobFor(ctx.auth.jobId, String(jobId));
 }
+
+builder.queryType({ description: 'What a trainer reads: its job.' });
+builder.mutationType({ description: 'What a trainer reports.' });
 
 builder.queryField('trainerJob', (t) =>
   t.field({
     type: TrainerJobRef,
     description: "Trainer only: the job's spec, signed dataset URL and resume point.",
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }) },
     resolve: async (_root, { jobId }, ctx) => ctx.services.trainerApi.spec(await trainerJob(ctx, jobId)),
   }),
@@ -147,7 +149,6 @@ builder.mutationFields((t) => ({
   trainerReport: t.field({
     type: ReportResultRef,
     description: 'Trainer only: stage, progress, events and metric points; doubles as the heartbeat.',
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }), input: t.arg({ type: ReportInput, required: true }) },
     resolve: async (_root, { jobId, input }, ctx) => ctx.services.trainerApi.report(await trainerJob(ctx, jobId), input as never),
   }),
@@ -155,7 +156,6 @@ builder.mutationFields((t) => ({
     type: builder.objectRef<{ checkpointId: string; uploads: { name: string; url: string; method: string; headers: { name: string; value: string }[] }[] }>('TrainerCheckpointUpload').implement({
       fields: (f) => ({ checkpointId: f.exposeID('checkpointId'), uploads: f.field({ type: [UploadRef], resolve: (r) => r.uploads }) }),
     }),
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }), step: t.arg.int({ required: true }), files: t.arg({ type: [FileInput], required: true }) },
     resolve: async (_root, { jobId, step, files }, ctx) => ctx.services.trainerApi.requestCheckpointUpload(await trainerJob(ctx, jobId), step, files),
   }),
@@ -164,7 +164,6 @@ builder.mutationFields((t) => ({
       fields: (f) => ({ checkpointId: f.exposeID('checkpointId'), step: f.exposeInt('step') }),
     }),
     description: 'Makes an uploaded checkpoint the latest (after checking every file arrived) and prunes old ones.',
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }), checkpointId: t.arg.id({ required: true }) },
     resolve: async (_root, { jobId, checkpointId }, ctx) => ctx.services.trainerApi.commitCheckpoint(await trainerJob(ctx, jobId), String(checkpointId)),
   }),
@@ -172,7 +171,6 @@ builder.mutationFields((t) => ({
     type: builder.objectRef<{ uploads: { name: string; url: string; method: string; headers: { name: string; value: string }[] }[] }>('TrainerArtifactUpload').implement({
       fields: (f) => ({ uploads: f.field({ type: [UploadRef], resolve: (r) => r.uploads }) }),
     }),
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }), files: t.arg({ type: [FileInput], required: true }) },
     resolve: async (_root, { jobId, files }, ctx) => ctx.services.trainerApi.requestArtifactUpload(await trainerJob(ctx, jobId), files),
   }),
@@ -181,14 +179,14 @@ builder.mutationFields((t) => ({
       fields: (f) => ({ artifactId: f.exposeID('artifactId'), name: f.exposeString('name'), version: f.exposeInt('version') }),
     }),
     description: 'Trainer only: the adapter is uploaded; record the model artifact and finish the job.',
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }), summary: t.arg({ type: SummaryInput, required: true }) },
     resolve: async (_root, { jobId, summary }, ctx) => ctx.services.trainerApi.complete(await trainerJob(ctx, jobId), summary as never),
   }),
   trainerFail: t.field({
     type: builder.objectRef<{ jobId: string }>('TrainerFailure').implement({ fields: (f) => ({ jobId: f.exposeID('jobId') }) }),
-    authScopes: { trainer: true },
     args: { jobId: t.arg.id({ required: true }), failure: t.arg({ type: FailureInput, required: true }) },
     resolve: async (_root, { jobId, failure }, ctx) => ctx.services.trainerApi.fail(await trainerJob(ctx, jobId), failure),
   }),
 }));
+
+export const trainerSchema = builder.toSchema({ sortSchema: false });

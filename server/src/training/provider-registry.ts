@@ -1,0 +1,54 @@
+import type { Config } from '../config/config.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { ValidationError } from '../errors.js';
+import type { ProviderName, TrainingProvider } from './providers/provider.js';
+import { createProvider } from './providers/select.js';
+import { DEFAULT_TRAINER_PYTHON, trainerInstalled } from './providers/local.js';
+
+export interface ProviderInfo {
+  name: ProviderName;
+  simulated: boolean;
+  isDefault: boolean;
+}
+
+/**
+ * The providers this server can run jobs on: the default (BRIGHTRUN_PROVIDER, or chosen
+ * automatically) plus every other real one it is configured for — RunPod when RUNPOD_API_KEY is
+ * set, local when the trainer is installed. The demo simulation is offered only as the default.
+ * Each has its own supervisor (a supervisor drives the jobs of one provider).
+ */
+export class ProviderRegistry {
+  readonly default: TrainingProvider;
+  private readonly providers = new Map<ProviderName, TrainingProvider>();
+
+  constructor(config: Config, prisma: PrismaClient) {
+    this.default = createProvider(config, prisma);
+    this.providers.set(this.default.name, this.default);
+    if (config.runpod.apiKey && !this.providers.has('runpod')) this.providers.set('runpod', createProvider({ ...config, provider: 'runpod' }, prisma));
+    if (!this.providers.has('local') && trainerInstalled(config.trainerPython ?? DEFAULT_TRAINER_PYTHON)) {
+      this.providers.set('local', createProvider({ ...config, provider: 'local' }, prisma));
+    }
+  }
+
+  all(): TrainingProvider[] {
+    return [...this.providers.values()];
+  }
+
+  list(): ProviderInfo[] {
+    return this.all().map((p) => ({ name: p.name, simulated: p.simulated, isDefault: p === this.default }));
+  }
+
+  /** The named provider, or the default; an unconfigured name is refused with the ones there are. */
+  get(name?: ProviderName | null): TrainingProvider {
+    if (!name) return this.default;
+    const provider = this.providers.get(name);
+    if (!provider) {
+      throw new ValidationError([{ field: 'input.provider', message: `${name.toUpperCase()} is not configured on this server; choose one of ${[...this.providers.keys()].map((n) => n.toUpperCase()).join(', ')} (trainingCatalog.providers)` }]);
+    }
+    return provider;
+  }
+
+  async close(): Promise<void> {
+    for (const provider of this.all()) await provider.close?.();
+  }
+}
