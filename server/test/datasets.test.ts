@@ -23,10 +23,10 @@ describe.each(BACKENDS)('datasets over HTTP (%s)', (backend) => {
     const result = await uploadFile(server, { name: 'EQ-12-conversations-demo.json', content: bytes });
     expect(result.data?.uploadDataset.__typename).toBe('UploadDatasetSuccess');
     const dataset = result.data!.uploadDataset.dataset;
-    expect(dataset).toMatchObject({ name: 'EQ-12-conversations-demo', status: 'READY', encoding: 'JSON', conversationCount: 12, trainingPairCount: 89, trainablePairCount: 44, sizeBytes: bytes.length });
+    expect(dataset).toMatchObject({ name: 'EQ-12-conversations-demo', importStatus: 'IMPORTED', encoding: 'JSON', conversationCount: 12, trainingPairCount: 89, trainablePairCount: 44, sizeBytes: bytes.length });
     expect(dataset.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(dataset.readiness.ready).toBe(false);
-    const volume = dataset.readiness.checks.find((c: { key: string }) => c.key === 'trainable_volume');
+    const volume = dataset.readiness.checks.find((c: { key: string }) => c.key === 'TRAINABLE_VOLUME');
     expect(volume).toMatchObject({ passed: false, value: '44', blocking: true });
     expect(volume.message).toMatch(/44 trainable pairs/);
   });
@@ -69,21 +69,21 @@ describe.each(BACKENDS)('datasets over HTTP (%s)', (backend) => {
   it('imports through a signed upload: request, PUT, finalize; finalize twice is refused', async () => {
     const bytes = await sampleJsonl();
     const requested = await server.gql(`mutation($input: RequestDatasetUploadInput!) { requestDatasetUpload(input: $input) {
-      __typename ... on RequestDatasetUploadSuccess { data { dataset { id status } upload { url method headers { name value } expiresAt } } } } }`,
+      __typename ... on RequestDatasetUploadSuccess { dataset { id importStatus } upload { url method headers { name value } expiresAt } } } }`,
       { input: { fileName: 'signed.jsonl', name: 'Signed upload', sizeBytes: bytes.length } });
-    const { dataset, upload } = requested.data!.requestDatasetUpload.data;
-    expect(dataset.status).toBe('UPLOADING');
-    const early = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(id: $id) { __typename ... on Error { message } } }`, { id: dataset.id });
+    const { dataset, upload } = requested.data!.requestDatasetUpload;
+    expect(dataset.importStatus).toBe('UPLOADING');
+    const early = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(input: { id: $id }) { __typename ... on Error { message } } }`, { id: dataset.id });
     expect(early.data?.finalizeDatasetUpload).toMatchObject({ __typename: 'UploadStateError', message: expect.stringMatching(/No bytes have arrived/) });
     // Change one byte so this is not a duplicate of the JSONL uploaded above.
     const body = Buffer.from(bytes.toString('utf8').replace('"version":"4.0.0"', '"version":"4.0.1"'));
     const headers = Object.fromEntries(upload.headers.map((h: { name: string; value: string }) => [h.name, h.value]));
     const put = await fetch(upload.url, { method: upload.method, headers, body });
     expect(put.status).toBeLessThan(300);
-    const finalized = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(id: $id) { __typename
-      ... on FinalizeDatasetUploadSuccess { dataset { id status trainablePairCount encoding } } ... on Error { message } } }`, { id: dataset.id });
-    expect(finalized.data?.finalizeDatasetUpload.dataset).toMatchObject({ id: dataset.id, status: 'READY', trainablePairCount: 44, encoding: 'JSONL' });
-    const again = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(id: $id) { __typename } }`, { id: dataset.id });
+    const finalized = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(input: { id: $id }) { __typename
+      ... on FinalizeDatasetUploadSuccess { dataset { id importStatus trainablePairCount encoding } } ... on Error { message } } }`, { id: dataset.id });
+    expect(finalized.data?.finalizeDatasetUpload.dataset).toMatchObject({ id: dataset.id, importStatus: 'IMPORTED', trainablePairCount: 44, encoding: 'JSONL' });
+    const again = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(input: { id: $id }) { __typename } }`, { id: dataset.id });
     expect(again.data?.finalizeDatasetUpload.__typename).toBe('UploadStateError');
   });
 
@@ -109,19 +109,61 @@ describe.each(BACKENDS)('datasets over HTTP (%s)', (backend) => {
     expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex')).toBe(node.sha256);
   });
 
-  it('filters, orders, renames and soft-deletes', async () => {
+  it('filters, orders, updates, and deletes only with the name typed', async () => {
     const byName = await server.gql(`{ datasets(orderBy: { field: NAME, direction: ASC }) { edges { node { name } } } }`);
     const names = byName.data!.datasets.edges.map((e: { node: { name: string } }) => e.node.name);
     expect(names).toEqual([...names].sort((a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
     const none = await server.gql(`{ datasets(filter: { minQuality: 4.99 }) { totalCount } }`);
     expect(none.data!.datasets.totalCount).toBe(0);
     const target = (await server.gql(`{ datasets(filter: { search: "Signed" }) { edges { node { id } } } }`)).data!.datasets.edges[0].node.id;
-    const renamed = await server.gql(`mutation($id: ID!) { renameDataset(id: $id, name: "Renamed") { __typename ... on RenameDatasetSuccess { dataset { name } } } }`, { id: target });
-    expect(renamed.data?.renameDataset.dataset.name).toBe('Renamed');
-    const badName = await server.gql(`mutation($id: ID!) { renameDataset(id: $id, name: "") { __typename ... on ValidationError { fieldErrors { field message } } } }`, { id: target });
-    expect(badName.data?.renameDataset.fieldErrors).toEqual([{ field: 'name', message: 'must be 1–200 characters' }]);
-    await server.gql(`mutation($id: ID!) { deleteDataset(id: $id) { __typename } }`, { id: target });
-    expect((await server.gql(`query($id: ID!) { dataset(id: $id) { id } }`, { id: target })).data?.dataset).toBeNull();
+    const renamed = await server.gql(`mutation($id: ID!) { updateDataset(input: { id: $id, name: "Renamed", description: "kept" }) { __typename ... on UpdateDatasetSuccess { dataset { name description } } } }`, { id: target });
+    expect(renamed.data?.updateDataset.dataset).toEqual({ name: 'Renamed', description: 'kept' });
+    const badName = await server.gql(`mutation($id: ID!) { updateDataset(input: { id: $id, name: "" }) { __typename ... on ValidationError { code fieldErrors { field message } } } }`, { id: target });
+    expect(badName.data?.updateDataset).toEqual({ __typename: 'ValidationError', code: 'VALIDATION_FAILED', fieldErrors: [{ field: 'input.name', message: 'must be 1–200 characters' }] });
+    const wrongName = await server.gql(`mutation($id: ID!) { deleteDataset(input: { id: $id, confirmName: "renamed" }) { __typename ... on ConfirmationMismatchError { code expectedName } } }`, { id: target });
+    expect(wrongName.data?.deleteDataset).toEqual({ __typename: 'ConfirmationMismatchError', code: 'CONFIRMATION_MISMATCH', expectedName: 'Renamed' });
+    expect((await server.gql(`query($id: ID!) { dataset(id: $id) { id } }`, { id: target })).data?.dataset).toEqual({ id: target });
+    const deleted = await server.gql(`mutation($id: ID!) { deleteDataset(input: { id: $id, confirmName: "Renamed" }) { __typename ... on DeleteDatasetSuccess { dataset { id } } } }`, { id: target });
+    expect(deleted.data?.deleteDataset).toEqual({ __typename: 'DeleteDatasetSuccess', dataset: { id: target } });
+    expect((await server.gql(`query($id: ID!) { dataset(id: $id) { id } node(id: $id) { id } }`, { id: target })).data).toEqual({ dataset: null, node: null });
+  });
+
+  it('pages with keyset cursors that do not shift when a dataset is added, and enforces the page limit', async () => {
+    const page = (after: string | null) => server.gql(`query($after: String) { datasets(first: 1, after: $after) { totalCount pageInfo { endCursor hasNextPage } edges { node { id } } } }`, { after });
+    const first = (await page(null)).data!.datasets;
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const secondBefore = (await page(first.pageInfo.endCursor)).data!.datasets.edges[0].node.id;
+    const added = await uploadFile(server, { name: 'newest.jsonl', content: (await sampleJsonl()).toString('utf8').replace('"version":"4.0.0"', '"version":"4.0.9"') });
+    expect(added.data?.uploadDataset.__typename).toBe('UploadDatasetSuccess');
+    const secondAfter = (await page(first.pageInfo.endCursor)).data!.datasets;
+    expect(secondAfter.edges[0].node.id).toBe(secondBefore);
+    expect(secondAfter.totalCount).toBe(first.totalCount + 1);
+    const backward = await server.gql(`query($before: String) { datasets(last: 5, before: $before) { edges { node { id } } pageInfo { hasNextPage } } }`, { before: secondAfter.pageInfo.endCursor });
+    // Backward from the second: everything before it, the new one (newest) first.
+    expect(backward.data!.datasets.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([added.data!.uploadDataset.dataset.id, first.edges[0].node.id]);
+    expect(backward.data!.datasets.pageInfo.hasNextPage).toBe(true);
+
+    const tooMany = await server.gql(`{ datasets(first: 101) { totalCount } }`);
+    expect(tooMany.errors?.[0]).toMatchObject({ message: expect.stringMatching(/first must be from 0 to 100/), extensions: { code: 'BAD_USER_INPUT' } });
+    const badCursor = await server.gql(`{ datasets(after: "nope") { totalCount } }`);
+    expect(badCursor.errors?.[0]).toMatchObject({ message: expect.stringMatching(/after is not a cursor of this list/), extensions: { code: 'BAD_USER_INPUT' } });
+    const conversations = await server.gql(`query($id: ID!) { dataset(id: $id) { conversations(first: 101) { totalCount } } }`, { id: first.edges[0].node.id });
+    expect(conversations.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('compares two datasets from their statistics', async () => {
+    const ids = (await server.gql(`{ datasets(filter: { search: "EQ" }, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { id name } } } }`)).data!.datasets.edges.map((e: { node: { id: string } }) => e.node.id);
+    const compared = await server.gql(`query($a: ID!, $b: ID!) { compareDatasets(input: { aId: $a, bId: $b }) { __typename ... on CompareDatasetsSuccess { comparison {
+      a { id } b { id } measures { measure a b difference } scaffolding { dimension shared onlyInA onlyInB } sharedConversationCount readinessDifferences { key } } } } }`, { a: ids[0], b: ids[1] });
+    const comparison = compared.data!.compareDatasets.comparison;
+    expect(comparison.measures.find((m: { measure: string }) => m.measure === 'TRAINABLE_PAIRS')).toEqual({ measure: 'TRAINABLE_PAIRS', a: 44, b: 44, difference: 0 });
+    // The JSON and JSONL encodings of one sample: the same conversations and scaffolding.
+    expect(comparison.sharedConversationCount).toBe(12);
+    expect(comparison.scaffolding.every((o: { onlyInA: string[]; onlyInB: string[] }) => o.onlyInA.length === 0 && o.onlyInB.length === 0)).toBe(true);
+    const same = await server.gql(`query($a: ID!) { compareDatasets(input: { aId: $a, bId: $a }) { __typename ... on ValidationError { fieldErrors { field } } } }`, { a: ids[0] });
+    expect(same.data!.compareDatasets).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.bId' }] });
+    const unknown = await server.gql(`query($a: ID!) { compareDatasets(input: { aId: $a, bId: "ds_unknown" }) { __typename } }`, { a: ids[0] });
+    expect(unknown.data!.compareDatasets.__typename).toBe('NotFoundError');
   });
 
   it("hides another workspace's datasets: reads are null, writes are not found", async () => {
@@ -129,7 +171,8 @@ describe.each(BACKENDS)('datasets over HTTP (%s)', (backend) => {
     const mine = (await server.gql(`{ datasets { edges { node { id } } } }`)).data!.datasets.edges[0].node.id;
     const theirs = await server.gql(`query($id: ID!) { dataset(id: $id) { id } datasets { totalCount } }`, { id: mine }, other.adminKey);
     expect(theirs.data).toEqual({ dataset: null, datasets: { totalCount: 0 } });
-    const rename = await server.gql(`mutation($id: ID!) { renameDataset(id: $id, name: "x") { __typename } }`, { id: mine }, other.adminKey);
-    expect(rename.data?.renameDataset.__typename).toBe('NotFoundError');
+    const rename = await server.gql(`mutation($id: ID!) { updateDataset(input: { id: $id, name: "x" }) { __typename } }`, { id: mine }, other.adminKey);
+    expect(rename.data?.updateDataset.__typename).toBe('NotFoundError');
+    expect((await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: mine }, other.adminKey)).data?.node).toBeNull();
   });
 });

@@ -25,6 +25,8 @@ export interface TestServer extends StartedApp {
   adminKey: string;
   dataDir: string;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** The training pods' endpoint (/trainer/graphql), with a job token. */
+  trainerGql<T = Record<string, any>>(query: string, variables: Record<string, unknown>, token: string | null): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
   /** Stops the server abruptly for its jobs and starts a new one on the same port, data and database. */
   restart(): Promise<void>;
@@ -47,20 +49,22 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
   let app = buildApp(config, () => undefined);
   const started = await app.start();
   const graphqlUrl = `${started.url}/graphql`;
+  const post = async (url: string, query: string, variables: Record<string, unknown> | undefined, key: string | null) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse;
+    return { ...body, status: response.status } as never;
+  };
   const server: TestServer = {
     ...started,
     graphqlUrl,
     adminKey,
     dataDir,
-    async gql(query, variables, key = adminKey) {
-      const response = await fetch(graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as GraphQLResponse;
-      return { ...body, status: response.status } as never;
-    },
+    gql: (query, variables, key = adminKey) => post(graphqlUrl, query, variables, key),
+    trainerGql: (query, variables, token) => post(`${started.url}/trainer/graphql`, query, variables, token),
     async stop() {
       await app.stop();
       await database?.drop();
@@ -79,9 +83,9 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
 /** A multipart upload per the GraphQL multipart request spec, as browser clients send it. */
 export async function uploadFile(server: TestServer, file: { name: string; content: Uint8Array | string; type?: string }, args: { name?: string } = {}, key = server.adminKey) {
   const query = `mutation Upload($file: Upload!, $name: String) {
-    uploadDataset(file: $file, name: $name) {
+    uploadDataset(input: { file: $file, name: $name }) {
       __typename
-      ... on UploadDatasetSuccess { dataset { id name status encoding conversationCount trainingPairCount trainablePairCount sha256 sizeBytes readiness { ready checks { key passed value threshold message blocking } } } }
+      ... on UploadDatasetSuccess { dataset { id name importStatus encoding conversationCount trainingPairCount trainablePairCount sha256 sizeBytes readiness { ready checks { key passed value threshold message blocking } } } }
       ... on Error { message code }
       ... on DatasetInvalidError { kind problemCount problems { line conversation field message } }
       ... on DuplicateDatasetError { existingDataset { id name } }
@@ -97,9 +101,9 @@ export async function uploadFile(server: TestServer, file: { name: string; conte
 }
 
 const JOB_FIELDS = `id status isSimulated provider currentStep totalSteps spendUsd progress errorMessage cancelReason interruptionCount
-  estimate { hours { low high } cost { low high pricePerHour priceSource } totalSteps }
-  stages { stage attempt durationSeconds } attempts { number podId endReason spendUsd pricePerHour cloudType }
-  events { kind level message }
+  estimate { hours { low high } cost { lowUsd highUsd pricePerHourUsd priceSource } totalSteps }
+  stages { stage attempt durationSeconds } attempts { number podId endReason spendUsd pricePerHourUsd cloudType }
+  events { kind rawKind level message }
   artifact { id name version qualityRating files { name sizeBytes sha256 downloadUrl } dataset { id } job { id } }`;
 
 /** A job that finished and whose pods were released (attempts closed). */

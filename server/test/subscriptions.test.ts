@@ -10,11 +10,11 @@ describe.each(BACKENDS)('graphql-ws (%s)', (backend) => {
   });
   afterAll(() => server?.stop());
 
-  const client = (authorization?: string) =>
-    createClient({ url: `${server.url.replace('http', 'ws')}/graphql/ws`, webSocketImpl: WebSocket, connectionParams: authorization ? { authorization } : {}, retryAttempts: 0, lazy: true });
+  const client = (authorization?: string, path = '/graphql/ws') =>
+    createClient({ url: `${server.url.replace('http', 'ws')}${path}`, webSocketImpl: WebSocket, connectionParams: authorization ? { authorization } : {}, retryAttempts: 0, lazy: true });
 
-  it('streams serverTime ticks to an authenticated client', async () => {
-    const ws = client(`Bearer ${server.adminKey}`);
+  it.each(['/graphql', '/graphql/ws'])('streams serverTime ticks to an authenticated client on %s', async (path) => {
+    const ws = client(`Bearer ${server.adminKey}`, path);
     const ticks: string[] = [];
     for await (const result of ws.iterate<{ serverTime: string }>({ query: 'subscription { serverTime(intervalMs: 100) }' })) {
       ticks.push(result.data!.serverTime);
@@ -34,5 +34,23 @@ describe.each(BACKENDS)('graphql-ws (%s)', (backend) => {
     expect(event.code).toBe(4403);
     expect(event.reason).toMatch(/Invalid API key/);
     await ws.dispose();
+  });
+
+  it('ends a subscription on an unknown job with one NOT_FOUND error', async () => {
+    const ws = client(`Bearer ${server.adminKey}`, '/graphql');
+    const errors: unknown[] = [];
+    const completed = await new Promise<boolean>((resolve) => {
+      ws.subscribe({ query: 'subscription { trainingJobUpdated(id: "job_nope") { id } }' }, { next: (r) => errors.push(...(r.errors ?? [])), error: (e) => (errors.push(...(Array.isArray(e) ? e : [e])), resolve(false)), complete: () => resolve(true) });
+    });
+    await ws.dispose();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    void completed;
+  });
+
+  it('refuses a WebSocket upgrade on any other path', async () => {
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/elsewhere`, 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve) => socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)).on('error', () => resolve(-1)));
+    expect(status).toBe(404);
   });
 });

@@ -21,7 +21,7 @@ describe.each(BACKENDS)('trainer operations (%s)', (backend) => {
     const datasetId = (await uploadFile(server, { name: 's.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
     jobs = [];
     for (let i = 0; i < 2; i++) {
-      const r = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { datasetId, acknowledgeDatasetWarnings: true } });
+      const r = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { plan: { datasetId }, acknowledgeDatasetWarnings: true } });
       jobs.push(r.data!.startTrainingJob.job.id);
     }
     // As the supervisor would: a pod is being provisioned.
@@ -30,7 +30,7 @@ describe.each(BACKENDS)('trainer operations (%s)', (backend) => {
   afterAll(() => server?.stop());
 
   const asTrainer = (jobId: string, query: string, variables: Record<string, unknown> = {}, tokenFor = jobId) =>
-    server.gql(query, { jobId, ...variables }, trainerTokenFor(secret, tokenFor));
+    server.trainerGql(query, { jobId, ...variables }, trainerTokenFor(secret, tokenFor));
   const report = (jobId: string, input: Record<string, unknown>, tokenFor = jobId) =>
     asTrainer(jobId, 'mutation($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { acceptedMetrics duplicateMetrics cancelRequested } }', { input }, tokenFor);
 
@@ -42,13 +42,21 @@ describe.each(BACKENDS)('trainer operations (%s)', (backend) => {
     expect([bytes.length, sha(bytes)]).toEqual([job.dataset.sizeBytes, job.dataset.sha256]);
   });
 
-  it("is scoped to its own job: another job's token, an API key and no token are refused", async () => {
+  it("is scoped to its own job on its own endpoint: another job's token, an API key and no token are refused", async () => {
     const other = await asTrainer(jobs[0]!, 'query($jobId: ID!) { trainerJob(jobId: $jobId) { jobId } }', {}, jobs[1]!);
     expect(other.errors?.[0]).toMatchObject({ message: expect.stringMatching(/belongs to job/), extensions: { code: 'FORBIDDEN' } });
-    const withKey = await server.gql('query($jobId: ID!) { trainerJob(jobId: $jobId) { jobId } }', { jobId: jobs[0] });
-    expect(withKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const withKey = await server.trainerGql('query($jobId: ID!) { trainerJob(jobId: $jobId) { jobId } }', { jobId: jobs[0] }, server.adminKey);
+    expect(withKey).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    const noToken = await server.trainerGql('query($jobId: ID!) { trainerJob(jobId: $jobId) { jobId } }', { jobId: jobs[0] }, null);
+    expect(noToken.status).toBe(401);
+    // The public endpoint neither knows trainer operations nor takes job tokens.
+    const onPublic = await server.gql('query($jobId: ID!) { trainerJob(jobId: $jobId) { jobId } }', { jobId: jobs[0] });
+    expect(onPublic.errors?.[0]?.message).toMatch(/Cannot query field "trainerJob"/);
     const trainerReadsDatasets = await server.gql('{ datasets { totalCount } }', {}, trainerTokenFor(secret, jobs[0]!));
-    expect(trainerReadsDatasets.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(trainerReadsDatasets).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    // And the trainer endpoint knows nothing but trainer operations.
+    const publicOnTrainer = await asTrainer(jobs[0]!, '{ datasets { totalCount } }');
+    expect(publicOnTrainer.errors?.[0]?.message).toMatch(/Cannot query field "datasets"/);
   });
 
   it('stores each (split, step) once however often it is re-sent, and refuses bad points with the field named', async () => {
