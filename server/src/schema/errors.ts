@@ -67,3 +67,16 @@ builder.objectType(ResourceInUseError, {
 });
 
 export { ConfirmationMismatchError, NotFoundError, ResourceInUseError, ValidationError };
+
+/**
+ * Runs a service call and reports its field errors by their place in the mutation's input
+ * (services name fields as they know them: "overrides.loraRank" becomes "input.plan.overrides.loraRank").
+ */
+export async function inInput<T>(work: () => Promise<T>, path: (field: string) => string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(error.fieldErrors.map((e) => ({ ...e, field: e.field.startsWith('input.') ? e.field : path(e.field) })));
+    throw error;
+  }
+}

@@ -7,10 +7,10 @@ import type { TrainingEstimate } from '../training/estimate/index.js';
 import type { FrozenHyperparameters } from '../training/jobs/freeze.js';
 import { BudgetExceededError, DatasetNotReadyError, JobFinishedError } from '../training/jobs/errors.js';
 import { stageTimeline } from '../training/jobs/stages.js';
-import { ErrorInterface, NotFoundError, ValidationError } from './errors.js';
+import { ErrorInterface, NotFoundError, ValidationError, inInput } from './errors.js';
 import { DatasetRef } from './dataset-ref.js';
 import { ReadinessCheckRef } from './datasets-types.js';
-import { CloudTypeEnum, EstimateRef, HyperparametersRef, PresetEnum, ProviderNameEnum, TrainingConfigurationRef, TrainingPlanInput, hyperparametersOfJob, planOf } from './training.js';
+import { CloudTypeEnum, EstimateRef, HyperparametersRef, PresetEnum, ProviderNameEnum, TrainingConfigurationRef, TrainingPlanInput, hyperparametersOfJob, planOf, PLAN_FIELDS } from './training.js';
 import { ArtifactRef } from './artifacts.js';
 import { AttemptRef, CheckpointRef, JobEventRef, JobStatusEnum, StageSpanRef } from './job-types.js';
 import { connectionType, pageLimitsText, pageRequest, toConnection } from './pagination.js';
@@ -169,10 +169,14 @@ builder.mutationField('startTrainingJob', (t) =>
       for (const [field, value] of Object.entries(controls)) {
         if (value != null && (!Number.isInteger(value) || value < 1)) throw new ValidationError([{ field: `input.${field}`, message: `must be a whole number ≥ 1 (got ${value})` }]);
       }
-      return ctx.services.jobs.start(
-        workspaceOf(ctx),
-        { ...planOf(input.plan), acknowledgeDatasetWarnings: input.acknowledgeDatasetWarnings, allowOnDemandFallback: input.allowOnDemandFallback, costCapUsd: input.costCapUsd, controls },
-        key,
+      return inInput(
+        () =>
+          ctx.services.jobs.start(
+            workspaceOf(ctx),
+            { ...planOf(input.plan), acknowledgeDatasetWarnings: input.acknowledgeDatasetWarnings, allowOnDemandFallback: input.allowOnDemandFallback, costCapUsd: input.costCapUsd, controls },
+            key,
+          ),
+        (field) => (PLAN_FIELDS.test(field) ? `input.plan.${field}` : `input.${field}`),
       );
     },
   }),
@@ -189,7 +193,7 @@ builder.mutationField('cancelTrainingJob', (t) =>
     authScopes: { write: true },
     args: { input: t.arg({ type: CancelInput, required: true }) },
     errors: { types: [NotFoundError, ValidationError, JobFinishedError], dataField: { name: 'job' } },
-    resolve: (_root, { input }, ctx) => ctx.services.jobs.cancel(workspaceOf(ctx), String(input.id), input.reason),
+    resolve: (_root, { input }, ctx) => inInput(() => ctx.services.jobs.cancel(workspaceOf(ctx), String(input.id), input.reason), (field) => `input.${field}`),
   }),
 );
 

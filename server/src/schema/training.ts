@@ -4,7 +4,7 @@ import type { TrainingConfiguration } from '../generated/prisma/client.js';
 import { TRAINING_PRESETS_CATALOG, PRESET_KEYS, type FieldRange, type PresetDefinition, type BaseModelSpec, type GpuTypeSpec, type Hyperparameters, type PresetKey, type TrainingOverrides } from '../training/presets/index.js';
 import type { FrozenHyperparameters } from '../training/jobs/freeze.js';
 import type { TrainingEstimate } from '../training/estimate/index.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { NotFoundError, ValidationError, inInput } from './errors.js';
 import { connectionType, pageLimitsText, pageRequest, toConnection } from './pagination.js';
 import { nodeInterface } from './node.js';
 
@@ -155,6 +155,9 @@ export const TrainingPlanInput = builder.inputType('TrainingPlanInput', {
   }),
 });
 
+/** Where a plan field sits in StartTrainingJobInput (the plan is nested there). */
+export const PLAN_FIELDS = /^(datasetId|preset|overrides|configurationId|provider)\b/;
+
 /** The plan input as the job service takes it. */
 export function planOf(input: { datasetId: string | number; preset?: PresetKey | null; overrides?: object | null; configurationId?: string | number | null; provider?: string | null }) {
   return {
@@ -231,7 +234,7 @@ builder.queryField('estimateTraining', (t) =>
     authScopes: { read: true },
     args: { input: t.arg({ type: TrainingPlanInput, required: true }) },
     errors: { types: [ValidationError, NotFoundError], dataField: { name: 'estimate' } },
-    resolve: async (_root, { input }, ctx) => (await ctx.services.jobs.plan(workspaceOf(ctx), planOf(input))).estimate,
+    resolve: async (_root, { input }, ctx) => (await inInput(() => ctx.services.jobs.plan(workspaceOf(ctx), planOf(input)), (field) => `input.${field}`)).estimate,
   }),
 );
 

@@ -43,7 +43,7 @@ export class ProviderRegistry {
     if (!name) return this.default;
     const provider = this.providers.get(name);
     if (!provider) {
-      throw new ValidationError([{ field: 'input.provider', message: `${name.toUpperCase()} is not configured on this server; choose one of ${[...this.providers.keys()].map((n) => n.toUpperCase()).join(', ')} (trainingCatalog.providers)` }]);
+      throw new ValidationError([{ field: 'provider', message: `${name.toUpperCase()} is not configured on this server; choose one of ${[...this.providers.keys()].map((n) => n.toUpperCase()).join(', ')} (trainingCatalog.providers)` }]);
     }
     return provider;
   }
