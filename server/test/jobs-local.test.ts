@@ -21,10 +21,10 @@ describe.runIf(runnable)('training on the local provider: the real trainer as a 
     const datasetId = upload.data!.uploadDataset.dataset.id;
     const overrides = { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', gpuType: 'NVIDIA H100 PCIe' };
     const pastJobs = async () => (await server.gql(`query($input: TrainingPlanInput!) { estimateTraining(input: $input) { ... on EstimateTrainingSuccess { estimate { pastJobs throughputSource } } } }`,
-      { input: { datasetId, preset: 'BALANCED', overrides } })).data!.estimateTraining.estimate;
+      { input: { datasetId, preset: 'BALANCED', overrides, provider: 'LOCAL' } })).data!.estimateTraining.estimate;
     expect(await pastJobs()).toEqual({ pastJobs: 0, throughputSource: 'MODEL' });
     const started = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { __typename ... on StartTrainingJobSuccess { job { id } } ... on Error { message } ... on ValidationError { fieldErrors { field message } } } }`, {
-      input: { datasetId, acknowledgeDatasetWarnings: true, preset: 'BALANCED', maxSteps: 12, checkpointEverySteps: 5, overrides },
+      input: { plan: { datasetId, preset: 'BALANCED', overrides, provider: 'LOCAL' }, acknowledgeDatasetWarnings: true, maxSteps: 12, checkpointEverySteps: 5 },
     });
     const jobId = started.data!.startTrainingJob.job?.id;
     expect(jobId, JSON.stringify(started.data)).toBeTruthy();
@@ -33,7 +33,7 @@ describe.runIf(runnable)('training on the local provider: the real trainer as a 
     expect(job.stages.map((s: { stage: string }) => s.stage)).toEqual(['QUEUED', 'PROVISIONING', 'PREPROCESSING', 'MODEL_LOADING', 'TRAINING', 'FINALIZING']);
     const train = await server.services.db.prisma.metricPoint.findMany({ where: { jobId, split: 'TRAIN' }, orderBy: { step: 'asc' } });
     expect(train.map((p) => p.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(job.events.filter((e: { kind: string }) => e.kind === 'checkpoint').length).toBeGreaterThanOrEqual(2);
+    expect(job.events.filter((e: { kind: string }) => e.kind === 'CHECKPOINT').length).toBeGreaterThanOrEqual(2);
     const names = job.artifact.files.map((f: { name: string }) => f.name);
     expect(names).toEqual(expect.arrayContaining(['adapter_model.safetensors', 'adapter_config.json']));
     for (const file of job.artifact.files) {

@@ -58,9 +58,9 @@ describe('RunPod failure modes (stand-in)', () => {
     workload = 'train';
   });
 
-  const start = async (input: Record<string, unknown> = {}) => {
+  const start = async ({ overrides, ...rest }: Record<string, unknown> = {}) => {
     const result = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } ... on Error { message } } }`,
-      { input: { datasetId, acknowledgeDatasetWarnings: true, maxSteps: 20, ...input } });
+      { input: { plan: { datasetId, overrides }, acknowledgeDatasetWarnings: true, maxSteps: 20, ...rest } });
     return result.data!.startTrainingJob.job.id as string;
   };
 
@@ -69,8 +69,8 @@ describe('RunPod failure modes (stand-in)', () => {
     const before = standIn.requests.length;
     const job = await waitForJob(server, await start(), finished);
     expect(job.status).toBe('COMPLETED');
-    expect(job.events.filter((e: { kind: string }) => e.kind === 'launch_retry')).toHaveLength(1);
-    expect(job.events.find((e: { kind: string }) => e.kind === 'launch_retry').message).toMatch(/no longer any instances available|capacity/i);
+    expect(job.events.filter((e: { kind: string }) => e.kind === 'LAUNCH_RETRY')).toHaveLength(1);
+    expect(job.events.find((e: { kind: string }) => e.kind === 'LAUNCH_RETRY').message).toMatch(/no longer any instances available|capacity/i);
     const creates = standIn.requests.slice(before).filter((r) => r.graphqlFields?.includes('podRentInterruptable'));
     expect(creates.map((r) => (r.body as { variables: { input: { cloudType: string } } }).variables.input.cloudType)).toEqual(['SECURE', 'COMMUNITY', 'SECURE', 'COMMUNITY']);
     // The pod gets the job's identity and token, never the user's RunPod key.
@@ -100,7 +100,7 @@ describe('RunPod failure modes (stand-in)', () => {
     workload = 'silent';
     const job = await waitForJob(server, await start(), finished, 30_000);
     expect(job.status).toBe('FAILED');
-    expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['trainer_quiet', 'trainer_silent']));
+    expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['TRAINER_QUIET', 'TRAINER_SILENT']));
     expect(standIn.pod(job.attempts[0].podId)?.status).toBe('TERMINATED');
   });
 
@@ -122,7 +122,7 @@ describe('RunPod failure modes (stand-in)', () => {
     await server.services.db.prisma.trainingJob.update({ where: { id }, data: { estimate: { ...(row.estimate as object), cost: { ...(row.estimate as { cost: object }).cost, high: 0.0004 } } } });
     const job = await waitForJob(server, id, finished, 30_000);
     expect([job.status, job.cancelReason]).toEqual(['CANCELLED', 'Stopped at its cost cap of $0.00']);
-    expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['cost_warning_100']));
+    expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['COST_WARNING_100']));
     const notes = await server.gql('{ notifications(first: 20) { edges { node { kind title } } } }');
     expect(notes.data!.notifications.edges.map((e: { node: { kind: string } }) => e.node.kind)).toContain('COST_WARNING');
     expect(job.spendUsd).toBeGreaterThanOrEqual(0.002);
@@ -157,7 +157,7 @@ describe('RunPod failure modes (stand-in)', () => {
     workload = 'silent';
     const id = await start();
     const running = await waitForJob(server, id, (j) => j.attempts.length > 0);
-    await server.gql(`mutation($id: ID!) { cancelTrainingJob(id: $id, reason: "changed my mind") { __typename } }`, { id });
+    await server.gql(`mutation($id: ID!) { cancelTrainingJob(input: { id: $id, reason: "changed my mind" }) { __typename } }`, { id });
     const job = await waitForJob(server, id, (j) => j.attempts[0].endReason !== null);
     expect([job.status, job.attempts[0].endReason]).toEqual(['CANCELLED', 'CANCELLED']);
     expect(standIn.pod(running.attempts[0].podId)?.status).toBe('TERMINATED');

@@ -79,11 +79,13 @@ describe.runIf(runnable)('a spot job on RunPod (stand-in) with the real trainer'
   let standIn: RunPodStandIn;
   let server: TestServer;
   const trainerLogs: string[] = [];
+  const podApiUrls: string[] = [];
 
   beforeAll(async () => {
     standIn = await startRunPodStandIn({
       killGraceMs: 5000,
       launch: (pod) => {
+        podApiUrls.push(pod.env.BRIGHTRUN_API_URL ?? '');
         const child = spawn(DEFAULT_TRAINER_PYTHON, ['-m', 'brightrun_trainer', 'run'], {
           cwd: TRAINER_ROOT,
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PYTHONUNBUFFERED: '1', ...pod.env },
@@ -111,13 +113,13 @@ describe.runIf(runnable)('a spot job on RunPod (stand-in) with the real trainer'
   it('is interrupted after its first checkpoint, resumes by itself, survives a server restart and completes', async () => {
     const upload = await uploadFile(server, { name: 'sample.jsonl', content: await readFile(SAMPLE) });
     const datasetId = upload.data!.uploadDataset.dataset.id;
-    const plan = { datasetId, acknowledgeDatasetWarnings: true, preset: 'BALANCED', overrides: { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', cloudType: 'SPOT' } };
-    const estimate = await server.gql(`query($input: TrainingPlanInput!) { estimateTraining(input: $input) { ... on EstimateTrainingSuccess { estimate { cost { pricePerHour priceSource } } } } }`,
-      { input: { datasetId, preset: 'BALANCED', overrides: plan.overrides } });
+    const plan = { datasetId, preset: 'BALANCED', overrides: { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', cloudType: 'SPOT' } };
+    const estimate = await server.gql(`query($input: TrainingPlanInput!) { estimateTraining(input: $input) { ... on EstimateTrainingSuccess { estimate { cost { pricePerHourUsd priceSource } } } } }`,
+      { input: plan });
     expect(estimate.data!.estimateTraining.estimate.cost.priceSource).toBe('RUNPOD_LIVE');
 
     const started = await server.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } ... on Error { message } } }`,
-      { input: { ...plan, maxSteps: 160, checkpointEverySteps: 10 } });
+      { input: { plan, acknowledgeDatasetWarnings: true, maxSteps: 160, checkpointEverySteps: 10 } });
     const jobId = started.data!.startTrainingJob.job.id;
     step('started');
     const watcher = watchMetrics(`${server.url.replace('http', 'ws')}/graphql/ws`, server.adminKey, jobId);
@@ -136,14 +138,14 @@ describe.runIf(runnable)('a spot job on RunPod (stand-in) with the real trainer'
     watcher.drop();
 
     step('before checkpoint wait');
-    const firstCheckpoint = await waitForJob(server, jobId, (j) => j.events.some((e: { kind: string }) => e.kind === 'checkpoint'), 240_000);
+    const firstCheckpoint = await waitForJob(server, jobId, (j) => j.events.some((e: { kind: string }) => e.kind === 'CHECKPOINT'), 240_000);
     const podId = firstCheckpoint.attempts[0].podId ?? standIn.pods()[0]!.id;
     await standIn.interrupt(standIn.pods().find((p) => p.status === 'RUNNING')?.id ?? podId);
 
     step('interrupted');
     const resumed = await waitForJob(server, jobId, (j) => j.attempts.length === 2 && j.status === 'TRAINING', 240_000);
     expect(resumed.attempts[0].endReason).toBe('INTERRUPTED');
-    expect(resumed.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['interrupted', 'resuming']));
+    expect(resumed.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['INTERRUPTED', 'RESUMING']));
 
     step('resumed');
     await jobWatch.dispose();
@@ -171,6 +173,11 @@ describe.runIf(runnable)('a spot job on RunPod (stand-in) with the real trainer'
     const afterTraining = statuses.slice(statuses.indexOf('TRAINING'));
     expect(afterTraining.slice(0, afterTraining.indexOf('INTERRUPTED') + 2)).toEqual(expect.arrayContaining(['TRAINING', 'INTERRUPTED', 'PROVISIONING']));
     expect(afterTraining.indexOf('INTERRUPTED')).toBeLessThan(afterTraining.lastIndexOf('PROVISIONING'));
+
+    // Every pod was sent to the trainer's own endpoint (job tokens only), and the trainer completed
+    // through it: the public /graphql refuses job tokens, so it never got anything from a pod.
+    expect(podApiUrls.length).toBeGreaterThanOrEqual(2);
+    expect(podApiUrls.every((url) => url === `${server.url}/trainer/graphql`)).toBe(true);
 
     // Every REST request the provider made was valid against RunPod's published contract.
     expect(standIn.requests.filter((r) => r.graphqlFields?.includes('podRentInterruptable')).length).toBeGreaterThanOrEqual(1);

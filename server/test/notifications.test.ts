@@ -8,9 +8,9 @@ import { BACKENDS, startTestServer, type TestServer } from './harness.js';
 
 const SETTINGS = `{ runpodApiKey { isSet lastFour } defaultPreset defaultGpuType defaultCloudType monthlyBudgetUsd slackWebhookUrl { isSet lastFour } webhookUrl webhookSecret { isSet lastFour } }`;
 const UPDATE = `mutation($input: UpdateWorkspaceSettingsInput!) { updateWorkspaceSettings(input: $input) {
-  __typename ... on UpdateWorkspaceSettingsSuccess { data { webhookSecret settings ${SETTINGS} } } ... on ValidationError { fieldErrors { field message } } } }`;
+  __typename ... on UpdateWorkspaceSettingsSuccess { webhookSecret settings ${SETTINGS} } ... on ValidationError { fieldErrors { field message } } } }`;
 const LIST = `query($unreadOnly: Boolean, $after: String) { notifications(first: 2, after: $after, unreadOnly: $unreadOnly) {
-  unreadCount pageInfo { hasNextPage endCursor } edges { node { id kind title body link jobId readAt createdAt } } } }`;
+  unreadCount totalCount pageInfo { hasNextPage endCursor } edges { node { id kind title body link jobId readAt createdAt } } } }`;
 
 describe.each(BACKENDS)('settings and notifications (%s)', (backend) => {
   let server: TestServer;
@@ -34,7 +34,7 @@ describe.each(BACKENDS)('settings and notifications (%s)', (backend) => {
 
     const runpodKey = 'rpa_INTEGRATIONKEY000000000Z9Y8';
     const updated = await server.gql(UPDATE, { input: { runpodApiKey: runpodKey, monthlyBudgetUsd: 50, webhookUrl: receiver.url, slackWebhookUrl: slack.url, defaultCloudType: 'ON_DEMAND' } });
-    const data = updated.data?.updateWorkspaceSettings.data;
+    const data = updated.data?.updateWorkspaceSettings;
     webhookSecret = data.webhookSecret;
     expect(webhookSecret).toMatch(/^whsec_/);
     expect(data.settings).toEqual({
@@ -55,8 +55,8 @@ describe.each(BACKENDS)('settings and notifications (%s)', (backend) => {
     const stored = await server.services.db.prisma.workspaceSettings.findUniqueOrThrow({ where: { workspaceId: server.bootstrap.workspaceId } });
     expect(stored.runpodApiKeyEncrypted).toMatch(/^v1:/);
 
-    const readOnly = await server.gql(`mutation { createApiKey(input: { name: "r", scopes: [READ] }) { ... on CreateApiKeySuccess { data { secret } } } }`);
-    const denied = await server.gql(`{ workspaceSettings { defaultPreset } }`, {}, readOnly.data!.createApiKey.data.secret);
+    const readOnly = await server.gql(`mutation { createApiKey(input: { name: "r", scopes: [READ] }) { ... on CreateApiKeySuccess { secret } } }`);
+    const denied = await server.gql(`{ workspaceSettings { defaultPreset } }`, {}, readOnly.data!.createApiKey.secret);
     expect(denied.errors?.[0]).toMatchObject({ message: expect.stringMatching(/lacks the scope/), extensions: { code: 'FORBIDDEN' } });
   });
 
@@ -93,18 +93,19 @@ describe.each(BACKENDS)('settings and notifications (%s)', (backend) => {
     const second = await server.gql(LIST, { after: first.data!.notifications.pageInfo.endCursor });
     expect(second.data!.notifications.edges.map((e: { node: { kind: string } }) => e.node.kind)).toEqual(['JOB_STARTED']);
     const bad = await server.gql(LIST, { after: 'nonsense' });
-    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringMatching(/not a notifications cursor/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringMatching(/after is not a cursor of this list/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(first.data!.notifications.totalCount).toBe(3);
 
     const mark = (vars: Record<string, unknown>) =>
-      server.gql(`mutation($ids: [ID!], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) { __typename
-        ... on MarkNotificationsReadSuccess { data { markedCount unreadCount } } ... on Error { message } } }`, vars);
+      server.gql(`mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { __typename
+        ... on MarkNotificationsReadSuccess { markedCount unreadCount } ... on Error { message } } }`, { input: vars });
     const newest = first.data!.notifications.edges[0].node.id;
-    expect((await mark({ ids: [newest] })).data?.markNotificationsRead.data).toEqual({ markedCount: 1, unreadCount: 2 });
+    expect((await mark({ ids: [newest] })).data?.markNotificationsRead).toEqual({ __typename: 'MarkNotificationsReadSuccess', markedCount: 1, unreadCount: 2 });
     expect((await mark({ ids: ['ntf_unknown'] })).data?.markNotificationsRead).toEqual({ __typename: 'NotFoundError', message: 'No notification with id "ntf_unknown" in this workspace' });
     expect((await mark({})).data?.markNotificationsRead.__typename).toBe('ValidationError');
     const unread = await server.gql(LIST, { unreadOnly: true });
     expect(unread.data!.notifications.edges.every((e: { node: { readAt: string | null } }) => e.node.readAt === null)).toBe(true);
-    expect((await mark({ all: true })).data?.markNotificationsRead.data).toEqual({ markedCount: 2, unreadCount: 0 });
+    expect((await mark({ all: true })).data?.markNotificationsRead).toEqual({ __typename: 'MarkNotificationsReadSuccess', markedCount: 2, unreadCount: 0 });
   });
 
   it("streams notificationAdded to its own workspace's subscribers only", async () => {

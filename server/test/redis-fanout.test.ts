@@ -33,7 +33,7 @@ describe.runIf(Boolean(redisUrl && postgresUrl))('multi-instance fan-out through
   it('delivers trainer reports made on instance A to subscribers on instance B', async () => {
     expect([a.services.config.redisUrl, b.services.config.redisUrl]).toEqual([redisUrl, redisUrl]);
     const datasetId = (await uploadFile(a, { name: 's.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
-    const started = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { datasetId, acknowledgeDatasetWarnings: true } });
+    const started = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { plan: { datasetId }, acknowledgeDatasetWarnings: true } });
     const jobId = started.data!.startTrainingJob.job.id;
     await a.services.lifecycle.apply(jobId, { type: 'PROVISION' }, { kind: 'provisioning', message: 'test pod' });
 
@@ -57,7 +57,7 @@ describe.runIf(Boolean(redisUrl && postgresUrl))('multi-instance fan-out through
     });
     await new Promise((r) => setTimeout(r, 500)); // let B's Redis SUBSCRIBE land
     const token = trainerTokenFor('s'.repeat(40), jobId);
-    const report = (input: Record<string, unknown>) => a.gql('mutation($j: ID!, $i: TrainerReportInput!) { trainerReport(jobId: $j, input: $i) { acceptedMetrics } }', { j: jobId, i: input }, token);
+    const report = (input: Record<string, unknown>) => a.trainerGql('mutation($j: ID!, $i: TrainerReportInput!) { trainerReport(jobId: $j, input: $i) { acceptedMetrics } }', { j: jobId, i: input }, token);
     await report({ stage: 'TRAINING' });
     for (let batch = 0; batch < 3; batch++) {
       await report({ metrics: Array.from({ length: 10 }, (_, i) => ({ split: 'TRAIN', step: batch * 10 + i + 1, loss: 2 })) });
@@ -82,7 +82,7 @@ describe.runIf(Boolean(redisUrl && postgresUrl))('several instances supervising 
       const datasetId = (await uploadFile(a, { name: 's.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) {
-        const r = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { datasetId, acknowledgeDatasetWarnings: true, maxSteps: 10 } });
+        const r = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id } } } }`, { input: { plan: { datasetId }, acknowledgeDatasetWarnings: true, maxSteps: 10 } });
         ids.push(r.data!.startTrainingJob.job.id);
       }
       for (const id of ids) {

@@ -36,7 +36,7 @@ describe.each(BACKENDS)('metrics API (%s)', (backend) => {
       metrics.push({ split: 'TRAIN', step, loss: trainLoss(step) });
       if (step % 50 === 0) metrics.push({ split: 'EVAL', step, loss: 3 / (1 + step / 120) });
     }
-    const result = await server.gql('mutation($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { acceptedMetrics } }', { jobId, input: { metrics } }, tokens.get(jobId)!);
+    const result = await server.trainerGql('mutation($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { acceptedMetrics } }', { jobId, input: { metrics } }, tokens.get(jobId)!);
     expect(result.errors).toBeUndefined();
     return result.data!.trainerReport.acceptedMetrics as number;
   }
@@ -81,7 +81,7 @@ describe.each(BACKENDS)('metrics API (%s)', (backend) => {
   });
 
   it('exports every point of both splits as CSV behind a signed link', async () => {
-    const mutation = 'mutation($jobId: ID!) { exportJobMetrics(jobId: $jobId) { __typename ... on ExportJobMetricsSuccess { export { url expiresAt rows } } ... on Error { code } } }';
+    const mutation = 'mutation($jobId: ID!) { exportJobMetrics(input: { jobId: $jobId }) { __typename ... on ExportJobMetricsSuccess { export { url expiresAt rows } } ... on Error { code } } }';
     const result = await server.gql(mutation, { jobId: 'job_api' });
     const exported = result.data?.exportJobMetrics.export;
     expect(exported.rows).toBe(2550);
@@ -116,6 +116,7 @@ describe.each(BACKENDS)('metrics API (%s)', (backend) => {
       const points: Point[] = [];
       const waiters: (() => void)[] = [];
       let failure: unknown;
+      let completed = false;
       const unsubscribe = client.subscribe<{ trainingMetrics: Point[] }>(
         { query: 'subscription($jobId: ID!, $afterStep: Int) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { split step loss } }', variables: { jobId, afterStep } },
         {
@@ -128,7 +129,10 @@ describe.each(BACKENDS)('metrics API (%s)', (backend) => {
             failure = error;
             waiters.splice(0).forEach((wake) => wake());
           },
-          complete: () => undefined,
+          complete: () => {
+            completed = true;
+            waiters.splice(0).forEach((wake) => wake());
+          },
         },
       );
       const until = async (done: (points: Point[]) => boolean) => {
@@ -139,7 +143,7 @@ describe.each(BACKENDS)('metrics API (%s)', (backend) => {
         }
         return { points, failure };
       };
-      return { points, until, unsubscribe };
+      return { points, until, unsubscribe, get completed() { return completed; } };
     }
     const keysOf = (points: Point[]) => points.map((p) => `${p.split}:${p.step}`);
     const expected = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i).flatMap((s) => (s % 50 === 0 ? [`TRAIN:${s}`, `EVAL:${s}`] : [`TRAIN:${s}`]));
@@ -166,6 +170,22 @@ describe.each(BACKENDS)('metrics API (%s)', (backend) => {
       const resumed = await second.until((points) => points.some((p) => p.step === 240));
       expect(keysOf(resumed.points)).toEqual(expected(201, 240));
       second.unsubscribe();
+    });
+
+    it('completes once the job has finished, after its last points', async () => {
+      await createJob('job_done');
+      await report('job_done', 1, 20);
+      const watcher = watch(connect(), 'job_done', null);
+      await watcher.until((points) => points.some((p) => p.step === 20));
+      await report('job_done', 21, 30);
+      await server.services.lifecycle.apply('job_done', { type: 'CANCEL' }, { kind: 'cancelled', message: 'test: the job ends' });
+      const ended = await watcher.until(() => watcher.completed);
+      expect(ended.failure).toBeUndefined();
+      expect(keysOf(ended.points)).toEqual(expected(1, 30));
+      // A finished job's stream sends what is stored and completes at once.
+      const late = watch(connect(), 'job_done', 25);
+      const done = await late.until(() => late.completed);
+      expect(keysOf(done.points)).toEqual(expected(26, 30));
     });
 
     it('refuses a job of another workspace', async () => {
