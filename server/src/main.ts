@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
@@ -20,11 +21,16 @@ const started = await app.start().catch((error: Error) => {
 
 const { url, services, bootstrap } = started;
 console.log(`BrightRun LoRA API   ${url}/graphql${config.production ? '' : '  (GraphiQL in the browser)'}`);
-console.log(`  subscriptions      ${url.replace(/^http/, 'ws')}/graphql/ws`);
-console.log(`  database           ${services.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'Postgres (DATABASE_URL)'}`);
-console.log(`  storage            ${services.storage.kind === 'local' ? `local folder ${config.dataDir}/storage` : 'Supabase Storage'}`);
+console.log(`  subscriptions      ${url.replace(/^http/, 'ws')}/graphql (graphql-ws; also /graphql/ws)`);
+console.log(`  trainer endpoint   ${url}/trainer/graphql (training pods, job tokens only)`);
+console.log(`  health             ${url}/healthz · ${url}/readyz`);
+const dataDir = path.resolve(config.dataDir);
+console.log(`  database           ${services.db.kind === 'pglite' ? `embedded PGlite in ${path.join(dataDir, 'pglite')}` : 'Postgres (DATABASE_URL)'}`);
+console.log(`  storage            ${services.storage.kind === 'local' ? `local folder ${path.join(dataDir, 'storage')}` : 'Supabase Storage'}`);
 console.log(`  pub/sub            ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`);
-console.log(`  training provider  ${services.provider.name}${services.provider.simulated ? ' (simulated jobs, labelled as such)' : ''}`);
+for (const provider of services.providers.list()) {
+  console.log(`  training provider  ${provider.name}${provider.simulated ? ' (simulated jobs, labelled as such)' : ''}${provider.isDefault ? ' (default)' : ''}`);
+}
 if (bootstrap.generatedAdminKey) {
   console.log('');
   console.log('  Admin API key (shown once; store it now):');

@@ -30,7 +30,7 @@ describe('the server on Supabase Storage', () => {
     const bytes = await readFile(SAMPLE);
     const result = await uploadFile(server, { name: 'sample.jsonl', content: bytes });
     const dataset = result.data!.uploadDataset.dataset;
-    expect(dataset).toMatchObject({ status: 'READY', trainablePairCount: 44 });
+    expect(dataset).toMatchObject({ importStatus: 'IMPORTED', trainablePairCount: 44 });
     expect(server.services.storage.kind).toBe('supabase');
     const read = await server.gql(`query($id: ID!) { dataset(id: $id) { downloadUrl conversations(first: 2) { edges { node { pairCount } } } } }`, { id: dataset.id });
     expect(read.data!.dataset.downloadUrl.startsWith(supabase.url)).toBe(true);
