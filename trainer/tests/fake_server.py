@@ -71,7 +71,8 @@ class FakeBrightRun:
 
     @property
     def graphql_url(self) -> str:
-        return self.base_url + "/graphql"
+        """The trainer's own endpoint, as the server gives it to pods (the only path this fake answers)."""
+        return self.base_url + "/trainer/graphql"
 
     def put_blob(self, data: bytes) -> tuple[str, str]:
         """Store bytes; return (signed GET URL, sha256)."""
@@ -253,8 +254,13 @@ def _handler_for(fake: FakeBrightRun):
 
         def do_POST(self):
             body = self._body()
-            if not self.path.startswith("/graphql"):
-                return self._send(404, b"{}")
+            if self.path.split("?")[0] != "/trainer/graphql":
+                # Like the real server: the public /graphql does not take job tokens.
+                with fake.lock:
+                    fake.requests.append(f"refused {self.path}")
+                return self._send(401 if self.path.startswith("/graphql") else 404,
+                                  json.dumps(_error("job tokens are accepted only at /trainer/graphql",
+                                                    "UNAUTHENTICATED")).encode())
             if self.headers.get("Authorization") != f"Bearer {fake.token}":
                 return self._send(401, json.dumps(_error("invalid job token", "UNAUTHENTICATED")).encode())
             status, payload = fake.graphql(json.loads(body))

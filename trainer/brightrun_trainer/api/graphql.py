@@ -15,6 +15,8 @@ import urllib.error
 import urllib.request
 
 USER_AGENT = "brightrun-trainer/0.1"
+# The server's endpoint for training pods (job tokens only); the public API at /graphql refuses them.
+TRAINER_PATH = "/trainer/graphql"
 # Besides the contract's BAD_USER_INPUT: request-shape errors, a missing job or checkpoint, and a
 # checkpoint step that is already committed. None of them gets better by retrying.
 NOT_RETRIED_CODES = {"BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "NOT_FOUND",
@@ -48,6 +50,19 @@ class BadRequestError(ApiError):
     """The server rejected the request's shape: retrying cannot help."""
 
 
+def trainer_endpoint(url: str) -> str:
+    """The trainer endpoint for BRIGHTRUN_API_URL: kept as given when it already names it; a server's
+    base URL or its public `/graphql` (what pods launched before API v1 were given) maps to
+    `/trainer/graphql` on the same server."""
+    base, sep, query = url.partition("?")
+    base = base.rstrip("/")
+    if base.endswith(TRAINER_PATH):
+        return url
+    if base.endswith("/graphql"):
+        base = base[: -len("/graphql")]
+    return base + TRAINER_PATH + (sep + query if sep else "")
+
+
 def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
     """Full jitter: a uniform draw below the exponential ceiling (attempt counts from 1)."""
     return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
@@ -55,7 +70,7 @@ def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
 
 class GraphQLClient:
     def __init__(self, url: str, token: str, *, timeout: float = 30.0):
-        self.url = url
+        self.url = trainer_endpoint(url)
         self.token = token
         self.timeout = timeout
 
