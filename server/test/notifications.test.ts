@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createWorkspace } from '../src/auth/bootstrap.js';
 import { verifyWebhookSignature } from '../src/notifications/signature.js';
-import { startReceiver } from '../src/notifications/receiver.fixture.js';
+import { startReceiver } from './support/receiver.js';
 import { BACKENDS, startTestServer, type TestServer } from './harness.js';
 
 const SETTINGS = `{ runpodApiKey { isSet lastFour } defaultPreset defaultGpuType defaultCloudType monthlyBudgetUsd slackWebhookUrl { isSet lastFour } webhookUrl webhookSecret { isSet lastFour } }`;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { rebuildRollups } from './rollup.js';
 import { readSeries } from './history.js';
-import { METRIC_BACKENDS, bulkInsertPoints, insertJob, openTestDatabase } from './fixtures.js';
+import { METRIC_BACKENDS, bulkInsertPoints, insertJob, openTestDatabase } from '../../test/support/metrics.js';
 
 const POINTS = 1_000_000;
 

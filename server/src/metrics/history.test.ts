@@ -4,7 +4,7 @@ import { storeMetrics } from './ingest.js';
 import { rebuildRollups } from './rollup.js';
 import { readSeries, type StoredPoint } from './history.js';
 import { chooseGrid } from './tiers.js';
-import { METRIC_BACKENDS, bulkInsertPoints, insertJob, openTestDatabase } from './fixtures.js';
+import { METRIC_BACKENDS, bulkInsertPoints, insertJob, openTestDatabase } from '../../test/support/metrics.js';
 
 const N = 20_000;
 

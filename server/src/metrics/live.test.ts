@@ -5,7 +5,7 @@ import type { SqlRunner } from '../db/sql.js';
 import type { AppPubSub, PubSubEvents } from '../pubsub/pubsub.js';
 import { storeMetrics, type MetricInput } from './ingest.js';
 import { liveMetrics, type LivePoint } from './live.js';
-import { insertJob, openTestDatabase } from './fixtures.js';
+import { insertJob, openTestDatabase } from '../../test/support/metrics.js';
 
 const train = (from: number, to: number, loss = 1): MetricInput[] => Array.from({ length: to - from + 1 }, (_, i) => ({ split: 'TRAIN', step: from + i, loss: loss + (from + i) / 1000 }));
 const keys = (batches: LivePoint[][]) => batches.flat().map((p) => `${p.split}:${p.step}`);

@@ -4,7 +4,7 @@ import { migrate, readMigrations } from '../db/migrate.js';
 import { storeMetrics, type MetricInput } from './ingest.js';
 import { rebuildRollups } from './rollup.js';
 import { ROLLUP_WIDTHS } from './tiers.js';
-import { METRIC_BACKENDS, insertJob, openTestDatabase } from './fixtures.js';
+import { METRIC_BACKENDS, insertJob, openTestDatabase } from '../../test/support/metrics.js';
 import { openDatabase } from '../db/client.js';
 
 interface Rollup { split: string; width: number; bucket: number; count: number; firstStep: number; lastStep: number; minLoss: number | null; minLossStep: number | null; maxLoss: number | null; maxLossStep: number | null }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryQueue, type DeliveryOutcome, type DeliveryRequest } from './delivery.js';
-import { startReceiver } from './receiver.fixture.js';
+import { startReceiver } from '../../test/support/receiver.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const cleanup: Array<() => Promise<void>> = [];

@@ -8,7 +8,7 @@ import { JobLifecycle } from '../training/jobs/lifecycle.js';
 import { DeliveryQueue, type DeliveryOutcome } from './delivery.js';
 import { NotificationService } from './service.js';
 import { verifyWebhookSignature } from './signature.js';
-import { startReceiver } from './receiver.fixture.js';
+import { startReceiver } from '../../test/support/receiver.js';
 
 describe('NotificationService', () => {
   let db: Database;

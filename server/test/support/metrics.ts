@@ -1,7 +1,7 @@
 // Test helpers for the metrics suites (not a test file itself).
-import { openDatabase, type Database } from '../db/client.js';
-import { createTempDatabase } from '../db/temp-database.js';
-import type { Backend } from '../../test/harness.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createTempDatabase } from '../../src/db/temp-database.js';
+import type { Backend } from '../harness.js';
 
 export const METRIC_BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
