@@ -34,7 +34,7 @@ let latencyRuns = 0;
  * to the subscriber receiving the batch.
  */
 export async function pushLatency(server: OurServer, options: { jobs: number; subscribersPerJob: number; reportsPerJob: number; pointsPerReport: number; intervalMs: number; budgetMs: number }) {
-  const wsUrl = `${server.url.replace('http', 'ws')}/graphql/ws`;
+  const wsUrl = `${server.url.replace('http', 'ws')}/graphql`;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const roundTrips: number[] = [];

@@ -23,11 +23,11 @@ export interface OurServer {
 const SERVE = path.join(path.dirname(new URL(import.meta.url).pathname), 'serve.ts');
 
 /** The API server in its own process, on a fresh temporary Postgres database. */
-export async function startOurServer(postgresUrl: string): Promise<OurServer> {
+export async function startOurServer(postgresUrl: string, nodeOptions: string[] = []): Promise<OurServer> {
   const database = await createTempDatabase(postgresUrl, 'bench');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'brightrun-bench-'));
   const adminKey = generateApiKey();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVE], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', SERVE], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, BRIGHTRUN_DATA_DIR: dataDir, BRIGHTRUN_ADMIN_KEY: adminKey, BRIGHTRUN_DEMO_DATA: 'off', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -99,9 +99,9 @@ export const benchPoint = (step: number): BenchPoint => ({
 
 const REPORT = 'mutation($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { acceptedMetrics } }';
 
-/** One trainerReport over HTTP, as the trainer sends it; throws on any error. */
+/** One trainerReport over HTTP to the trainer endpoint, as the trainer sends it; throws on any error. */
 export async function trainerReport(server: OurServer, jobId: string, token: string, metrics: BenchPoint[]): Promise<void> {
-  const response = await fetch(server.graphqlUrl, {
+  const response = await fetch(`${server.url}/trainer/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: REPORT, variables: { jobId, input: { metrics } } }),

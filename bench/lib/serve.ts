@@ -1,6 +1,5 @@
 // The API server as its own process for the benchmark (run by metrics.bench.ts with tsx), so
 // the load generator's clients do not share its event loop. Prints {"url": …} once listening.
-import '../../server/src/schema/metrics.js'; // registers the metrics fields until schema/index.ts imports them
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config/config.js';
 

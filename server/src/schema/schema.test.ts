@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType, isUnionType, type GraphQLField, type GraphQLNamedType } from 'graphql';
 import { SCHEMA_FILE, printApiSchema } from './printed.js';
@@ -127,5 +128,30 @@ describe('the v1 rules', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('layering', () => {
+  const SRC = path.resolve(import.meta.dirname, '..');
+  const sources = async () =>
+    (await readdir(SRC, { recursive: true }))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('generated'))
+      .map((f) => ({ file: f, text: readFile(path.join(SRC, f), 'utf8') }));
+
+  it('domain code never imports the GraphQL layer (only the transport does)', async () => {
+    const offenders: string[] = [];
+    for (const { file, text } of await sources()) {
+      if (file.startsWith('schema/') || file.startsWith('http/')) continue;
+      if (/from '(\.\.?\/)+schema\//.test(await text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('resolvers call services, never Prisma or SQL directly', async () => {
+    const offenders: string[] = [];
+    for (const { file, text } of await sources()) {
+      if (file.startsWith('schema/') && /\.db\.(prisma|sql)\b/.test(await text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
   });
 });
