@@ -1,6 +1,6 @@
 // Metrics benchmark: ingestion, push → subscriber latency and 1M-point history on our API, then
 // MLflow's tracking server on the same Postgres, with ratios. Never part of the test suite.
-//   npx tsx bench/metrics.bench.ts [--quick]
+//   npx tsx bench/metrics.bench.ts [--quick] [--latency]   (--latency: only report → subscriber latency)
 // Postgres: TEST_DATABASE_URL or postgresql://postgres@127.0.0.1:5432/postgres (each run uses
 // temporary databases). MLflow: bench/.venv (see bench/README.md); skipped when absent.
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { VALUES_PER_POINT, startOurServer } from './lib/ours.js';
 import { ms, rate, ratio } from './lib/stats.js';
 
 const quick = process.argv.includes('--quick');
+const latencyOnly = process.argv.includes('--latency');
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const scale = quick
   ? { reports: 5, trainers: 2, jobs: 10, subscribers: 2, liveReports: 3, series: 100_000, fallback: 10_000 }
@@ -21,17 +22,19 @@ const say = (line: string) => {
   lines.push(line);
 };
 
-say(`# metrics benchmark ${new Date().toISOString()} — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}${quick ? ' (quick)' : ''}`);
+say(`# metrics benchmark ${new Date().toISOString()} — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0]!.toFixed(1)}, node ${process.version}${quick ? ' (quick)' : ''}${latencyOnly ? ' (latency only)' : ''}`);
 
 const ours = await startOurServer(postgresUrl);
 const pgVersion = (await ours.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
 say(`Postgres ${pgVersion}`);
 let single, parallel, million;
 try {
+  if (!latencyOnly) {
   single = await ingestion(ours, { trainers: 1, reportsPerTrainer: scale.reports, pointsPerReport: 1000, budgetMs: 120_000 });
   say(`ours  ingestion, 1 trainer:  ${single.points} points in ${single.seconds.toFixed(1)} s = ${rate(single.pointsPerSecond)} points (${rate(single.pointsPerSecond * VALUES_PER_POINT)} values)`);
   parallel = await ingestion(ours, { trainers: scale.trainers, reportsPerTrainer: Math.ceil(scale.reports / scale.trainers), pointsPerReport: 1000, budgetMs: 120_000 });
   say(`ours  ingestion, ${scale.trainers} trainers: ${parallel.points} points in ${parallel.seconds.toFixed(1)} s = ${rate(parallel.pointsPerSecond)} points (${rate(parallel.pointsPerSecond * VALUES_PER_POINT)} values)`);
+  }
   // Each job reports every 2 s (a trainer logging every few steps), then every 0.5 s (a stress
   // test: 200 reports/s asked of 2 cores that also run Postgres and the 500 clients).
   for (const intervalMs of [2000, 500]) {
@@ -41,14 +44,18 @@ try {
         `${latency.deliveries}/${latency.expected} deliveries, p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (the report's own HTTP round trip: p50 ${ms(latency.reportP50)}, p99 ${ms(latency.reportP99)})`,
     );
   }
+  if (!latencyOnly) {
   const loadSeconds = await loadMillion(ours, 'job_million', scale.series);
   million = await millionSeries(ours, 'job_million');
   say(`ours  ${scale.series.toLocaleString('en-US')}-point series (loaded in ${loadSeconds.toFixed(1)} s) → ${million.returned} points: server ${ms(million.serverMs)}, HTTP end to end ${ms(million.httpMs)} (medians); full CSV export ${ms(million.exportMs)}`);
+  }
 } finally {
   await ours.stop();
 }
 
-if (!mlflowInstalled()) {
+if (latencyOnly) {
+  // nothing to compare against MLflow
+} else if (!mlflowInstalled()) {
   say('MLflow: bench/.venv is missing (see bench/README.md); skipped.');
 } else {
   const mlflow = await startMlflow(postgresUrl, 4);

@@ -6,7 +6,7 @@ import { exportMetricsCsv, type MetricsExport } from './export.js';
 import { MAX_MAX_POINTS, MIN_MAX_POINTS, readSeries, type MetricSeries, type MetricSplit } from './history.js';
 import { liveMetrics, type LivePoint } from './live.js';
 import { MAX_STEP } from './tiers.js';
-import { isTerminal } from '../training/state-machine.js';
+import { isTerminal, type JobStatus } from '../training/state-machine.js';
 
 export interface MetricsJob {
   id: string;
@@ -95,8 +95,11 @@ export class MetricsService {
     const finished = (async () => {
       if (await terminal()) return;
       for (;;) {
-        if ((await pending).done) return new Promise<void>(() => undefined); // the stream was closed first
-        if (await terminal()) return;
+        const event = await pending;
+        if (event.done) return new Promise<void>(() => undefined); // the stream was closed first
+        // Most updates carry the status (progress reports): no read for each subscriber then.
+        const status = event.value.status;
+        if (status ? isTerminal(status as JobStatus) : await terminal()) return;
         pending = updates.next();
       }
     })();

@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 
 /** Every event the server publishes, keyed by topic; one place so publishers and subscribers agree. */
 export type PubSubEvents = {
-  /** A job's status, stage, progress or spend changed. */
-  'job:updated': [jobId: string, payload: { jobId: string; workspaceId: string }];
+  /** A job's status, stage, progress or spend changed; `status` is the job's status then, when the publisher knew it. */
+  'job:updated': [jobId: string, payload: { jobId: string; workspaceId: string; status?: string }];
   /** A trainer report stored new metric points (steps given so subscribers can fetch or forward). */
   'job:metrics': [jobId: string, payload: { jobId: string; workspaceId: string; points: MetricPointEvent[] }];
   /** Any job of a workspace changed (feeds the header's active-jobs indicator). */

@@ -71,8 +71,9 @@ export class JobLifecycle {
     this.publish(job);
   }
 
-  publish(job: Pick<TrainingJob, 'id' | 'workspaceId'>) {
-    this.pubsub.publish('job:updated', job.id, { jobId: job.id, workspaceId: job.workspaceId });
+  publish(job: Pick<TrainingJob, 'id' | 'workspaceId'> & { status?: TrainingJob['status'] }) {
+    // The status lets listeners that only wait for the end (trainingMetrics) skip a database read.
+    this.pubsub.publish('job:updated', job.id, { jobId: job.id, workspaceId: job.workspaceId, ...(job.status ? { status: job.status } : {}) });
     this.pubsub.publish('workspace:jobs', job.workspaceId, { jobId: job.id });
   }
 }
