@@ -157,6 +157,10 @@ describe('RunPod failure modes (stand-in)', () => {
     workload = 'silent';
     const id = await start();
     const running = await waitForJob(server, id, (j) => j.attempts.length > 0);
+    // The pod's log, through RunPod's log stream: the provider's own lines about the pod.
+    const logs = await server.gql('query($id: ID!) { trainingJob(id: $id) { logs(lines: 10) { podId lines { source message } } } }', { id });
+    expect(logs.data!.trainingJob.logs.podId).toBe(running.attempts[0].podId);
+    expect(logs.data!.trainingJob.logs.lines).toContainEqual({ source: 'SYSTEM', message: expect.stringMatching(/^pod created/) });
     await server.gql(`mutation($id: ID!) { cancelTrainingJob(input: { id: $id, reason: "changed my mind" }) { __typename } }`, { id });
     const job = await waitForJob(server, id, (j) => j.attempts[0].endReason !== null);
     expect([job.status, job.attempts[0].endReason]).toEqual(['CANCELLED', 'CANCELLED']);
