@@ -153,6 +153,37 @@ describe('RunPod failure modes (stand-in)', () => {
     }
   });
 
+  it('runs a job on the provider it names when the server offers several (demo by default, RunPod with a key)', async () => {
+    const mixed = await startTestServer('pglite', {
+      BRIGHTRUN_PROVIDER: 'demo',
+      BRIGHTRUN_DEMO_SPEEDUP: '20000',
+      RUNPOD_API_KEY: standIn.apiKey,
+      RUNPOD_REST_URL: standIn.restUrl,
+      RUNPOD_GRAPHQL_URL: standIn.graphqlUrl,
+      BRIGHTRUN_SUPERVISOR_TICK_MS: '100',
+    });
+    try {
+      const catalog = await mixed.gql('{ trainingCatalog { providers { name isDefault simulated } } }');
+      expect(catalog.data!.trainingCatalog.providers).toEqual([{ name: 'DEMO', isDefault: true, simulated: true }, { name: 'RUNPOD', isDefault: false, simulated: false }]);
+      const dataset = (await uploadFile(mixed, { name: 'sample.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
+      const launch = async (provider?: string) => {
+        const result = await mixed.gql('mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id provider isSimulated } } ... on Error { message } } }', {
+          input: { plan: { datasetId: dataset, provider }, acknowledgeDatasetWarnings: true, maxSteps: 20 },
+        });
+        return result.data!.startTrainingJob.job as { id: string; provider: string; isSimulated: boolean };
+      };
+      const onRunPod = await launch('RUNPOD');
+      const byDefault = await launch();
+      expect([onRunPod.provider, onRunPod.isSimulated, byDefault.provider, byDefault.isSimulated]).toEqual(['RUNPOD', false, 'DEMO', true]);
+      const [runpodJob, demoJob] = await Promise.all([waitForJob(mixed, onRunPod.id, finished), waitForJob(mixed, byDefault.id, finished)]);
+      expect([runpodJob.status, demoJob.status]).toEqual(['COMPLETED', 'COMPLETED']);
+      expect(standIn.pod(runpodJob.attempts[0].podId)).toBeTruthy();
+      expect(demoJob.attempts[0].podId).toMatch(/^demo-/);
+    } finally {
+      await mixed.stop();
+    }
+  });
+
   it('cancels: the pod is terminated and the spend settled', async () => {
     workload = 'silent';
     const id = await start();

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { ValidationError } from '../errors.js';
 import type { ProviderName, TrainingProvider } from './providers/provider.js';
 import { createProvider } from './providers/select.js';
-import { DEFAULT_TRAINER_PYTHON, trainerInstalled } from './providers/local.js';
+import { trainerInstalled } from './providers/local.js';
 
 export interface ProviderInfo {
   name: ProviderName;
@@ -14,7 +14,8 @@ export interface ProviderInfo {
 /**
  * The providers this server can run jobs on: the default (BRIGHTRUN_PROVIDER, or chosen
  * automatically) plus every other real one it is configured for — RunPod when RUNPOD_API_KEY is
- * set, local when the trainer is installed. The demo simulation is offered only as the default.
+ * set, local when BRIGHTRUN_TRAINER_PYTHON names an installed trainer. The demo simulation is
+ * offered only as the default.
  * Each has its own supervisor (a supervisor drives the jobs of one provider).
  */
 export class ProviderRegistry {
@@ -25,7 +26,9 @@ export class ProviderRegistry {
     this.default = createProvider(config, prisma);
     this.providers.set(this.default.name, this.default);
     if (config.runpod.apiKey && !this.providers.has('runpod')) this.providers.set('runpod', createProvider({ ...config, provider: 'runpod' }, prisma));
-    if (!this.providers.has('local') && trainerInstalled(config.trainerPython ?? DEFAULT_TRAINER_PYTHON)) {
+    // Training on the API server's own machine only when asked for by name (BRIGHTRUN_TRAINER_PYTHON),
+    // never just because a trainer happens to be installed.
+    if (!this.providers.has('local') && config.trainerPython && trainerInstalled(config.trainerPython)) {
       this.providers.set('local', createProvider({ ...config, provider: 'local' }, prisma));
     }
   }

@@ -83,7 +83,7 @@ export class JobQueries {
     const rows = await this.sql.query<{ id: string; jobId: string; kind: string; level: JobEvent['level']; message: string; data: unknown; createdAt: string }>(
       `SELECT "id"::text AS "id", "jobId", "kind", "level", "message", "data", to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt" FROM (
          SELECT e.*, row_number() OVER (PARTITION BY "jobId" ORDER BY "id" DESC) AS n FROM "JobEvent" e WHERE "jobId" = ANY($1::text[])
-       ) ranked WHERE n <= $2 ORDER BY "jobId", "id"`,
+       ) ranked WHERE n <= $2 ORDER BY "jobId", n DESC`,
       [[...jobIds], last],
     );
     return byKey(
