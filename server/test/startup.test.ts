@@ -58,7 +58,9 @@ describe('startup', () => {
 
       const readiness: number[] = [];
       for (;;) {
-        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        // A socket reset under a busy start-up is not an answer: poll again on a new connection.
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+        if (!ready) continue;
         readiness.push(ready.status);
         if (ready.status === 200) break;
         expect(ready.headers.get('retry-after')).toBeTruthy();

@@ -31,6 +31,11 @@ export function createHttpServer(readiness: Readiness, log: (line: string) => vo
       log(`request failed: ${(error as Error).stack}`);
     }
   });
+  // Idle keep-alive sockets are closed after 65 s, not Node's 5 s: a start-up that keeps the event
+  // loop busy for seconds (migrations, the demo import) must not reset the sockets of clients
+  // polling /readyz. (Above the 60 s idle timeout of common load balancers, as they recommend.)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return {
     server,
     serve(next: Routes) {
