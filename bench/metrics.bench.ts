@@ -41,7 +41,7 @@ try {
     const latency = await pushLatency(ours, { jobs: scale.jobs, subscribersPerJob: scale.subscribers, reportsPerJob: scale.liveReports, pointsPerReport: 10, intervalMs, budgetMs: 120_000 });
     say(
       `ours  push → subscriber, ${scale.jobs} jobs × ${scale.subscribers} subscribers, a report of 10 points per job every ${intervalMs} ms (${latency.reports} reports in ${latency.seconds.toFixed(1)} s): ` +
-        `${latency.deliveries}/${latency.expected} deliveries, p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (the report's own HTTP round trip: p50 ${ms(latency.reportP50)}, p99 ${ms(latency.reportP99)})`,
+        `${latency.deliveries}/${latency.expected} deliveries, p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (the report's own HTTP round trip: p50 ${ms(latency.reportP50)}, p99 ${ms(latency.reportP99)}); server CPU ${latency.serverCpuPerReportUs.toFixed(0)} µs + Postgres CPU ${latency.postgresCpuPerReportUs.toFixed(0)} µs per report (load average ${os.loadavg()[0]!.toFixed(1)})`,
     );
   }
   if (!latencyOnly) {

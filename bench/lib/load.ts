@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -36,6 +37,7 @@ export async function spawnJsonServer(script: string, env: Record<string, string
   });
   return {
     info: JSON.parse(line) as { url: string },
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -43,4 +45,36 @@ export async function spawnJsonServer(script: string, env: Record<string, string
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/**
+ * CPU seconds used so far by each Postgres backend serving the database `pool` connects to
+ * (from /proc: Postgres on this host). Subtract two readings with `backendCpuSince`.
+ */
+export async function backendCpu(pool: { query: (text: string) => Promise<{ rows: { pid: number }[] }> }): Promise<Map<number, number>> {
+  const { rows } = await pool.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuSecondsOf(pid));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** Postgres CPU seconds between two readings (backends that started meanwhile count from zero; ones that ended are lost). */
+export function backendCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }

@@ -4,6 +4,7 @@ import { readSeries } from '../../server/src/metrics/history.js';
 import { rebuildRollups } from '../../server/src/metrics/rollup.js';
 import { sqlRunnerForPool } from '../../server/src/db/sql.js';
 import { benchPoint, gql, trainerReport, type OurServer } from './ours.js';
+import { backendCpu, backendCpuSince, cpuSecondsOf } from './load.js';
 import { median, percentile, timeRuns } from './stats.js';
 
 /** Points persisted per second through HTTP trainerReport, `trainers` jobs reporting side by side. */
@@ -76,6 +77,9 @@ export async function pushLatency(server: OurServer, options: { jobs: number; su
 
   const deadline = Date.now() + options.budgetMs;
   const started = performance.now();
+  // The server's own CPU per report (storing it and fanning it out), robust to other load on the machine.
+  const cpuBefore = cpuSecondsOf(server.pid);
+  const postgresBefore = await backendCpu(server.pool);
   let reports = 0;
   await Promise.all(
     tokens.map(async (token, j) => {
@@ -96,8 +100,10 @@ export async function pushLatency(server: OurServer, options: { jobs: number; su
   const settle = Date.now() + 10_000;
   while (latencies.length < expected && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuPerReportUs = ((cpuSecondsOf(server.pid) - cpuBefore) / Math.max(1, reports)) * 1e6;
+  const postgresCpuPerReportUs = (backendCpuSince(postgresBefore, await backendCpu(server.pool)) / Math.max(1, reports)) * 1e6;
   await Promise.all(clients.map((client) => client.dispose()));
-  return { reports, deliveries: latencies.length, expected, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), reportP50: percentile(roundTrips, 50), reportP99: percentile(roundTrips, 99) };
+  return { serverCpuPerReportUs, postgresCpuPerReportUs, reports, deliveries: latencies.length, expected, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), reportP50: percentile(roundTrips, 50), reportP99: percentile(roundTrips, 99) };
 }
 
 /** A 1,000,000-point job loaded in one INSERT … SELECT, with its rollups built. */

@@ -13,6 +13,8 @@ export interface OurServer {
   adminKey: string;
   workspaceId: string;
   databaseUrl: string;
+  /** The server's process id (for its CPU time). */
+  pid: number;
   /** A pool on the server's database, for setup the API does not offer (jobs, bulk points). */
   pool: pg.Pool;
   /** Creates a running training job and returns its trainer token. */
@@ -28,7 +30,9 @@ export async function startOurServer(postgresUrl: string, nodeOptions: string[] 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'brightrun-bench-'));
   const adminKey = generateApiKey();
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', SERVE], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, BRIGHTRUN_DATA_DIR: dataDir, BRIGHTRUN_ADMIN_KEY: adminKey, BRIGHTRUN_DEMO_DATA: 'off', NODE_ENV: 'production' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, BRIGHTRUN_DATA_DIR: dataDir, BRIGHTRUN_ADMIN_KEY: adminKey, BRIGHTRUN_DEMO_DATA: 'off', NODE_ENV: 'production',
+      // The limiter stays in the path (its cost is part of a request's) but never refuses: a benchmark measures throughput, not the limit.
+      BRIGHTRUN_RATE_LIMIT_PER_KEY: '10000000', BRIGHTRUN_RATE_LIMIT_PER_IP: '10000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const firstLine = await new Promise<string>((resolve, reject) => {
@@ -48,6 +52,7 @@ export async function startOurServer(postgresUrl: string, nodeOptions: string[] 
     adminKey,
     workspaceId,
     databaseUrl: database.url,
+    pid: child.pid!,
     pool,
     async createJob(jobId) {
       const token = generateTrainerToken();

@@ -4,6 +4,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin from '@pothos/plugin-relay';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import ZodPlugin from '@pothos/plugin-zod';
+import { inputBoundsPlugin } from './validation/input-bounds.js';
 import type { Context } from './context.js';
 import { decodeId } from './ids.js';
 
@@ -21,7 +22,8 @@ export const builder = new SchemaBuilder<{
     SafeInt: { Input: number; Output: number | bigint };
   };
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, ZodPlugin],
+  // inputBounds after errors: a mutation's refused input becomes its result's ValidationError member.
+  plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, ZodPlugin, inputBoundsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,

@@ -1,5 +1,5 @@
 import { API_KEY_PREFIX, TRAINER_TOKEN_PREFIX } from './auth/keys.js';
-import { authenticate, unauthenticated, type Auth } from './auth/authenticate.js';
+import { unauthenticated, type Auth } from './auth/authenticate.js';
 import type { Services } from './services.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -30,7 +30,7 @@ export async function authenticateApiKey(services: Services, credential: string 
   if (credential?.startsWith(TRAINER_TOKEN_PREFIX)) {
     throw unauthenticated('Trainer tokens (brj_…) are accepted only at /trainer/graphql; this API takes API keys (Authorization: Bearer brk_…)');
   }
-  const auth = await authenticate(services.db.prisma, credential);
+  const auth = await services.authenticator.authenticate(credential);
   if (auth.kind !== 'apiKey') throw unauthenticated('This API takes API keys (Authorization: Bearer brk_…)');
   return auth;
 }
@@ -41,7 +41,7 @@ export async function authenticateJobToken(services: Services, credential: strin
   if (credential.startsWith(API_KEY_PREFIX)) {
     throw unauthenticated('API keys are not accepted at /trainer/graphql: it is the training pods\' endpoint (job tokens brj_… only); use /graphql');
   }
-  const auth = await authenticate(services.db.prisma, credential);
+  const auth = await services.authenticator.authenticate(credential);
   if (auth.kind !== 'trainer') throw unauthenticated('/trainer/graphql takes job tokens (BRIGHTRUN_JOB_TOKEN) only');
   return auth;
 }

@@ -21,6 +21,11 @@ const fromMap = <V>(map: Map<string, V>, ids: readonly string[], empty: V) => id
 export function createLoaders(services: Services) {
   const jobs = services.jobQueries;
   const recentEvents = new Map<number, DataLoader<string, JobEvent[]>>();
+  type Latest = { train: StoredPoint | null; eval: StoredPoint | null };
+  const latestMetrics = new DataLoader<string, Latest>(async (ids) => fromMap(await jobs.latestMetrics(ids), ids, { train: null, eval: null }), NO_CACHE);
+  // Values a resolver already read with its row (see trainingJob): used once, so a subscription's
+  // later events still read fresh rows.
+  const primedLatest = new Map<string, Latest>();
   return {
     dataset: new DataLoader<string, Dataset | null>(async (ids) => byId(await services.datasetLookup.byIds(ids), ids), NO_CACHE),
     job: new DataLoader<string, TrainingJob | null>(async (ids) => byId(await jobs.byIds(ids), ids), NO_CACHE),
@@ -28,7 +33,18 @@ export function createLoaders(services: Services) {
     attempts: new DataLoader<string, JobAttempt[]>(async (ids) => fromMap(await jobs.attempts(ids), ids, []), NO_CACHE),
     stageEvents: new DataLoader<string, JobEvent[]>(async (ids) => fromMap(await jobs.stageEvents(ids), ids, []), NO_CACHE),
     artifactOfJob: new DataLoader<string, ModelArtifact | null>(async (ids) => fromMap<ModelArtifact | null>(await jobs.artifacts(ids), ids, null), NO_CACHE),
-    latestMetrics: new DataLoader<string, { train: StoredPoint | null; eval: StoredPoint | null }>(async (ids) => fromMap(await jobs.latestMetrics(ids), ids, { train: null, eval: null }), NO_CACHE),
+    latestMetrics: {
+      load(jobId: string): Promise<Latest> {
+        const primed = primedLatest.get(jobId);
+        if (!primed) return latestMetrics.load(jobId);
+        primedLatest.delete(jobId);
+        return Promise.resolve(primed);
+      },
+      /** Hands the next load of this job the value read with its row. */
+      prime(jobId: string, value: Latest): void {
+        primedLatest.set(jobId, value);
+      },
+    },
     pace: new DataLoader<string, PaceSample[]>(async (ids) => fromMap(await jobs.pace(ids), ids, []), NO_CACHE),
     /** The newest `last` events of a job; jobs asked with the same `last` share one statement. */
     recentEvents(last: number) {

@@ -19,8 +19,9 @@ const started = await app.start().catch((error: Error) => {
   process.exit(1);
 });
 
-const { url, services, bootstrap } = started;
+const { url, services, bootstrap, dashboard } = started;
 console.log(`BrightRun LoRA API   ${url}/graphql${config.production ? '' : '  (GraphiQL in the browser)'}`);
+console.log(`  dashboard          ${url}/${dashboard ? '' : `  (not built: run "npm run build -w web"; looked in ${config.webDir})`}`);
 console.log(`  subscriptions      ${url.replace(/^http/, 'ws')}/graphql (graphql-ws; also /graphql/ws)`);
 console.log(`  trainer endpoint   ${url}/trainer/graphql (training pods, job tokens only)`);
 console.log(`  health             ${url}/healthz · ${url}/readyz`);
@@ -29,7 +30,8 @@ console.log(`  database           ${services.db.kind === 'pglite' ? `embedded PG
 console.log(`  storage            ${services.storage.kind === 'local' ? `local folder ${path.join(dataDir, 'storage')}` : 'Supabase Storage'}`);
 console.log(`  pub/sub            ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`);
 for (const provider of services.providers.list()) {
-  console.log(`  training provider  ${provider.name}${provider.simulated ? ' (simulated jobs, labelled as such)' : ''}${provider.isDefault ? ' (default)' : ''}`);
+  const needs = provider.setupHint ? " (uses each workspace's own API key from Settings; none on the server)" : '';
+  console.log(`  training provider  ${provider.name}${provider.simulated ? ' (simulated jobs, labelled as such)' : ''}${provider.isDefault ? ' (default)' : ''}${needs}`);
 }
 if (bootstrap.generatedAdminKey) {
   console.log('');

@@ -17,17 +17,25 @@ import type { TrainingProvider } from './training/providers/provider.js';
 import { SecretBox } from './auth/secrets.js';
 import { postgresLeadership, soleLeadership } from './db/leadership.js';
 import { SettingsService } from './settings/service.js';
+import { ModelCacheService } from './settings/model-cache.js';
+import { WEIGHTS_CACHE_DIR } from './training/providers/runpod-provider.js';
 import { NotificationService } from './notifications/service.js';
 import { jobLink } from './notifications/kinds.js';
 import { SpendService } from './spend/service.js';
 import { TRAINER_GRAPHQL_PATH } from './http/paths.js';
 import { JobQueries } from './training/jobs/queries.js';
+import { JobReadCache } from './training/jobs/job-cache.js';
+import { JobWrites, announceJobWrites } from './training/jobs/job-writes.js';
+import { readJobWithLatestPoints } from './training/jobs/job-row.js';
 import { DatasetLookup } from './datasets/lookup.js';
 import { ConfigurationService } from './training/configurations.js';
 import { ArtifactService } from './artifacts/service.js';
 import { ApiKeyService } from './api-keys/service.js';
 import { MetricsService } from './metrics/service.js';
+import { HeavyOperations } from './limits/heavy.js';
 import { PodLogService } from './training/pod-logs.js';
+import { Authenticator } from './auth/authenticate.js';
+import { createWorkspaceLock } from './db/workspace-lock.js';
 
 /** Everything resolvers and background work reach through the context. */
 export interface Services {
@@ -47,15 +55,23 @@ export interface Services {
   supervisor: Supervisor;
   supervisors: Supervisor[];
   settings: SettingsService;
+  /** The workspace's RunPod network volume used as the model cache. */
+  modelCache: ModelCacheService;
   notifications: NotificationService;
   spend: SpendService;
   jobQueries: JobQueries;
+  /** Every write to a job's row or points announces itself here (drops read snapshots on every instance). */
+  jobWrites: JobWrites;
   datasetLookup: DatasetLookup;
   configurations: ConfigurationService;
   artifacts: ArtifactService;
   apiKeys: ApiKeyService;
+  /** API keys and job tokens → who calls, cached; revocations reach every instance's cache. */
+  authenticator: Authenticator;
   metrics: MetricsService;
   podLogs: PodLogService;
+  /** The bound on concurrent heavy operations, per workspace and in total (limits/heavy.ts). */
+  heavy: HeavyOperations;
 }
 
 export interface ServicesHandle {
@@ -82,15 +98,30 @@ export async function createServices(config: Config, publicUrl: string): Promise
     ? new SupabaseStorage({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, buckets: config.supabase.buckets })
     : localStorage!;
   const pubsub = pubsubHandle.pubsub;
+  // trainingJob(id) snapshots; from here on every TrainingJob write through Prisma drops the job's.
+  const jobCache = new JobReadCache((jobId) => readJobWithLatestPoints(db.sql, null, jobId), { ttlMs: config.jobCacheTtlMs });
+  const jobWrites = new JobWrites(jobCache, pubsub);
+  db.prisma = announceJobWrites(db.prisma, (jobId) => jobWrites.written(jobId));
+  const followingJobWrites = jobWrites.follow((line) => console.error(line));
   const lifecycle = new JobLifecycle(db.prisma, pubsub);
   // Loopback notification targets (http://127.0.0.1, localhost) only outside production: tests and local receivers.
   const settings = new SettingsService(db.prisma, new SecretBox(secret), { allowLoopbackWebhooks: !config.production });
+  // Secrets written in clear by earlier versions (the Slack URL) are encrypted before anything reads them.
+  await settings.encryptPlaintextSecrets();
   const notifications = new NotificationService({ prisma: db.prisma, pubsub, targets: settings, publicUrl, log: (line) => console.error(line) });
   lifecycle.onTransition(notifications.transitionListener());
   const spend = new SpendService(db.sql);
+  const modelCache = new ModelCacheService({
+    prisma: db.prisma,
+    apiKeyFor: async (workspaceId) => (await settings.runpodApiKey(workspaceId)) ?? config.runpod.apiKey ?? null,
+    restUrl: config.runpod.restUrl,
+    graphqlUrl: config.runpod.graphqlUrl,
+    lock: createWorkspaceLock(db.sql, db.kind, 'model-cache'),
+    mountPath: WEIGHTS_CACHE_DIR,
+  });
   let providers: ProviderRegistry;
   try {
-    providers = new ProviderRegistry(config, db.prisma);
+    providers = new ProviderRegistry(config, db.prisma, { runpodApiKeyFor: (workspaceId) => settings.runpodApiKey(workspaceId), modelCacheFor: (workspaceId) => modelCache.modelCacheFor(workspaceId) });
   } catch (error) {
     await pubsubHandle.close();
     await db.close();
@@ -108,9 +139,16 @@ export async function createServices(config: Config, publicUrl: string): Promise
         leadership: config.databaseUrl ? postgresLeadership(config.databaseUrl, p === provider ? 'supervisor' : `supervisor:${p.name}`, (line) => console.error(line)) : soleLeadership,
         log: (line) => console.error(line),
         notify: async (job, kind, title, body) => void (await notifications.tryNotify(job.workspaceId, { kind, title, body, link: jobLink(job.id), jobId: job.id })),
+        // The workspace's Hugging Face token reaches its pods as HF_TOKEN (gated base models); never the RunPod key.
+        podSecrets: async (job): Promise<Record<string, string>> => {
+          const token = await settings.huggingFaceToken(job.workspaceId);
+          return token ? { HF_TOKEN: token } : {};
+        },
       }),
   );
   const supervisor = supervisors[0]!;
+  const authenticator = new Authenticator(db.prisma);
+  const heavy = new HeavyOperations(config.heavy);
   const services: Services = {
     config,
     publicUrl,
@@ -119,22 +157,30 @@ export async function createServices(config: Config, publicUrl: string): Promise
     pubsub,
     datasets: new DatasetService(db.prisma, db.sql, storage, config.maxUploadBytes),
     lifecycle,
-    trainerApi: new TrainerApi(db.prisma, db.sql, storage, pubsub, lifecycle),
+    trainerApi: new TrainerApi(db.prisma, db.sql, storage, pubsub, lifecycle, jobWrites),
     provider,
-    jobs: new JobService(db.prisma, lifecycle, (name) => providers.get(name), secret, spend),
+    jobs: new JobService(db.prisma, lifecycle, (name) => providers.get(name), secret, spend, { lock: createWorkspaceLock(db.sql, db.kind, 'job-start'), launchSettings: (workspaceId) => settings.launchSettings(workspaceId) }),
     providers,
     supervisors,
     settings,
+    modelCache,
     notifications,
     spend,
     supervisor,
-    jobQueries: new JobQueries(db.prisma, db.sql),
+    jobQueries: new JobQueries(db.prisma, db.sql, jobCache),
+    jobWrites,
     datasetLookup: new DatasetLookup(db.prisma),
     configurations: new ConfigurationService(db.prisma),
     artifacts: new ArtifactService(db.prisma, storage),
-    apiKeys: new ApiKeyService(db.prisma),
-    metrics: new MetricsService(db.prisma, db.sql, storage, pubsub),
+    // Other instances (and this one's sockets) hear of it through app.ts's `credential:revoked` listener.
+    apiKeys: new ApiKeyService(db.prisma, (key) => {
+      authenticator.invalidateKey(key.id);
+      pubsub.publish('credential:revoked', { keyId: key.id, workspaceId: key.workspaceId });
+    }),
+    authenticator,
+    metrics: new MetricsService(db.prisma, db.sql, storage, pubsub, heavy),
     podLogs: new PodLogService(db.prisma, providers),
+    heavy,
   };
   return {
     services,
@@ -144,6 +190,7 @@ export async function createServices(config: Config, publicUrl: string): Promise
       for (const each of supervisors) await each.stop();
       await notifications.close();
       await providers.close();
+      await followingJobWrites.stop();
       await pubsubHandle.close();
       await db.close();
     },

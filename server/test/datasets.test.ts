@@ -66,6 +66,67 @@ describe.each(BACKENDS)('datasets over HTTP (%s)', (backend) => {
     expect(result.data?.uploadDataset.problems[0].message).toMatch(/limit is 2 MB \(BRIGHTRUN_MAX_UPLOAD_MB\)/);
   });
 
+  const multipartOperations = JSON.stringify({ query: 'mutation($file: Upload!) { uploadDataset(input: { file: $file }) { __typename } }', variables: { file: null } });
+
+  it('refuses a multipart body declared over the limit before reading it (413), and serves the next upload', async () => {
+    const form = new FormData();
+    form.set('operations', multipartOperations);
+    form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.set('0', new Blob([new Uint8Array(3 * 1024 * 1024).fill(32)]), 'big.json');
+    const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { authorization: `Bearer ${server.adminKey}`, 'graphql-require-preflight': '1' }, body: form });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]).toMatchObject({ extensions: { code: 'REQUEST_TOO_LARGE', limitName: 'multipartBytes' }, message: expect.stringContaining('requestDatasetUpload') });
+    const next = await uploadFile(server, { name: 'after.jsonl', content: '{"messages":[]}\n' });
+    expect(next.data?.uploadDataset.__typename).toBe('DatasetInvalidError');
+  });
+
+  it('releases the multipart in-flight budget after each response (12 × 1.9 MB in sequence exceed it if leaked)', async () => {
+    const content = new Uint8Array(1_900_000).fill(32);
+    content[0] = 0x5b; // "[": a JSON list, refused at once as the wrong format
+    for (let i = 0; i < 12; i++) {
+      const result = await uploadFile(server, { name: `list-${i}.json`, content });
+      expect(result.status, JSON.stringify(result.errors)).toBe(200);
+      expect(result.data?.uploadDataset).toMatchObject({ __typename: 'DatasetInvalidError', kind: 'WRONG_FORMAT' });
+    }
+  });
+
+  it('counts a streamed multipart body without Content-Length and cuts it at the limit (it was buffered whole)', async () => {
+    const boundary = 'fuzzboundary';
+    let pulled = 0;
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${multipartOperations}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="endless.json"\r\nContent-Type: application/json\r\n\r\n`,
+    );
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    let sentHead = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sentHead) {
+          sentHead = true;
+          controller.enqueue(new Uint8Array(head));
+          return;
+        }
+        if (pulled >= 64 * 1024 * 1024) return controller.close();
+        pulled += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'graphql-require-preflight': '1', 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: 'half',
+    } as RequestInit).catch((error: unknown) => error as Error);
+    // Answered 413 (or the connection was cut) long before the 64 MB were sent.
+    if (response instanceof Response) {
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('REQUEST_TOO_LARGE');
+    }
+    expect(pulled).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('imports through a signed upload: request, PUT, finalize; finalize twice is refused', async () => {
     const bytes = await sampleJsonl();
     const requested = await server.gql(`mutation($input: RequestDatasetUploadInput!) { requestDatasetUpload(input: $input) {
@@ -85,6 +146,70 @@ describe.each(BACKENDS)('datasets over HTTP (%s)', (backend) => {
     expect(finalized.data?.finalizeDatasetUpload.dataset).toMatchObject({ id: dataset.id, importStatus: 'IMPORTED', trainablePairCount: 44, encoding: 'JSONL' });
     const again = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(input: { id: $id }) { __typename } }`, { id: dataset.id });
     expect(again.data?.finalizeDatasetUpload.__typename).toBe('UploadStateError');
+  });
+
+  const requestUpload = async (fileName: string) => {
+    const requested = await server.gql(`mutation($input: RequestDatasetUploadInput!) { requestDatasetUpload(input: $input) {
+      __typename ... on RequestDatasetUploadSuccess { dataset { id } upload { url method headers { name value } } } } }`, { input: { fileName } });
+    const { dataset, upload } = requested.data!.requestDatasetUpload;
+    const headers = Object.fromEntries(upload.headers.map((h: { name: string; value: string }) => [h.name, h.value]));
+    return { id: dataset.id as string, put: (body: string | Buffer) => fetch(upload.url, { method: upload.method, headers, body: typeof body === 'string' ? body : new Uint8Array(body) }) };
+  };
+  const finalize = (id: string) =>
+    server.gql(`mutation($id: ID!) { finalizeDatasetUpload(input: { id: $id }) { __typename ... on FinalizeDatasetUploadSuccess { dataset { id sha256 sizeBytes } } ... on Error { code message } } }`, { id });
+
+  it('makes a signed upload link single-use: a PUT after finalize is refused and the READY bytes stay (it replaced them)', async () => {
+    const original = Buffer.from((await sampleJsonl()).toString('utf8').replace('"version":"4.0.0"', '"version":"4.0.2"'));
+    const upload = await requestUpload('Once.jsonl');
+    expect((await upload.put(original)).status).toBe(200);
+    const finalized = (await finalize(upload.id)).data!.finalizeDatasetUpload;
+    expect(finalized.__typename).toBe('FinalizeDatasetUploadSuccess');
+    const replacement = Buffer.from(original.toString('utf8').replace('"version":"4.0.2"', '"version":"6.6.6"'));
+    const late = await upload.put(replacement);
+    expect(late.status).toBe(409);
+    expect((await late.json()).error.message).toMatch(/no longer waiting for an upload|single-use/);
+    const read = await server.gql(`query($id: ID!) { dataset(id: $id) { sha256 sizeBytes downloadUrl } }`, { id: upload.id });
+    const body = Buffer.from(await (await fetch(read.data!.dataset.downloadUrl)).arrayBuffer());
+    expect(body.equals(original)).toBe(true);
+    expect(read.data!.dataset.sha256).toBe(createHash('sha256').update(original).digest('hex'));
+  });
+
+  it('closes the link of a refused upload: a later PUT stores nothing', async () => {
+    const before = (await storedObjects()).length;
+    const upload = await requestUpload('Refused.json');
+    expect((await upload.put('{"training_file_metadata": {"format_spec": "other"}}')).status).toBe(200);
+    expect((await finalize(upload.id)).data!.finalizeDatasetUpload.__typename).toBe('DatasetInvalidError');
+    const late = await upload.put(await sampleJsonl());
+    expect(late.status).toBe(409);
+    expect((await storedObjects()).length).toBe(before);
+    expect(await server.services.db.prisma.dataset.count({ where: { id: upload.id } })).toBe(0);
+  });
+
+  it('never serves a stored file that no longer matches its sha256 and size, nor a changed conversation index', async () => {
+    const original = Buffer.from((await sampleJsonl()).toString('utf8').replace('"version":"4.0.0"', '"version":"4.0.3"'));
+    const upload = await requestUpload('Tampered.jsonl');
+    await upload.put(original);
+    expect((await finalize(upload.id)).data!.finalizeDatasetUpload.__typename).toBe('FinalizeDatasetUploadSuccess');
+    const dataset = (await server.services.db.prisma.dataset.findUniqueOrThrow({ where: { id: upload.id } }));
+    const query = `query($id: ID!) { dataset(id: $id) { downloadUrl } }`;
+    expect((await server.gql(query, { id: upload.id })).data!.dataset.downloadUrl).toMatch(/^http/);
+    // Same size, other bytes (written behind the API's back, as a storage-level change would be).
+    const sameSize = Buffer.from(original.toString('utf8').replace('"version":"4.0.3"', '"version":"4.0.9"'));
+    expect(sameSize.length).toBe(original.length);
+    await server.services.storage.put(dataset.storagePath, sameSize);
+    const changed = await server.gql(query, { id: upload.id });
+    expect(changed.errors?.[0]).toMatchObject({ extensions: { code: 'DATASET_INTEGRITY' }, message: expect.stringContaining('sha256') });
+    expect(changed.data?.dataset?.downloadUrl ?? null).toBeNull();
+    await server.services.storage.put(dataset.storagePath, Buffer.concat([original, Buffer.from('\n')]));
+    const longer = await server.gql(query, { id: upload.id });
+    expect(longer.errors?.[0]).toMatchObject({ extensions: { code: 'DATASET_INTEGRITY' }, message: expect.stringContaining(`not the ${original.length} bytes`) });
+
+    // The conversation index: one record moved out of place.
+    const indexPath = `datasets/${dataset.workspaceId}/${dataset.id}/conversations.jsonl`;
+    const index = Buffer.concat(await (await server.services.storage.read(indexPath)).toArray()).toString('utf8').trimEnd().split('\n');
+    await server.services.storage.put(indexPath, Buffer.from([index[1], index[0], ...index.slice(2)].join('\n') + '\n'));
+    const pages = await server.gql(`query($id: ID!) { dataset(id: $id) { conversations(first: 3) { edges { node { id } } } } }`, { id: upload.id });
+    expect(pages.errors?.[0]).toMatchObject({ extensions: { code: 'DATASET_INTEGRITY' } });
   });
 
   it('pages conversations with their scaffolding and pairs, and serves the original file by signed URL', async () => {

@@ -43,6 +43,9 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     BRIGHTRUN_ADMIN_KEY: adminKey,
     BRIGHTRUN_DEMO_DATA: 'off',
     NODE_ENV: 'test',
+    // Suites poll in tight loops from one address with one key; the abuse suites set these limits.
+    BRIGHTRUN_RATE_LIMIT_PER_KEY: '0',
+    BRIGHTRUN_RATE_LIMIT_PER_IP: '0',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
@@ -110,7 +113,7 @@ const JOB_FIELDS = `id status isSimulated provider currentStep totalSteps spendU
 export const settled = (j: Record<string, any>) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status) && j.attempts.every((a: { endReason: string | null }) => a.endReason);
 
 /** Polls a job (with its stages, attempts, events and artifact) until `done` holds. */
-export async function waitForJob(server: TestServer, id: string, done: (job: Record<string, any>) => boolean, timeoutMs = 60_000) {
+export async function waitForJob(server: TestServer, id: string, done: (job: Record<string, any>) => boolean, timeoutMs = 40_000) {
   const deadline = Date.now() + timeoutMs;
   let job: Record<string, any> = {};
   while (Date.now() < deadline) {

@@ -26,7 +26,7 @@ describe.each(BACKENDS)('training jobs on the demo provider (%s)', (backend) => 
     const result = await server.gql(`query($input: TrainingPlanInput!) { estimateTraining(input: $input) { __typename ... on EstimateTrainingSuccess { estimate {
       hours { low high } totalSteps cost { lowUsd highUsd pricePerHourUsd priceSource storageUsd bufferShare compute { lowUsd highUsd } buffer { lowUsd highUsd } } } } } }`, { input: { datasetId } });
     const e = result.data!.estimateTraining.estimate;
-    expect(e.cost.priceSource).toBe('FALLBACK');
+    expect(e.cost.priceSource).toBe('SIMULATED'); // a demo job is priced in simulated time, never as a real fallback price
     expect(e.cost.pricePerHourUsd).toBe(2.49);
     expect(e.cost.compute.lowUsd).toBeCloseTo(e.hours.low * 2.49, 1);
     expect(e.cost.compute.highUsd).toBeCloseTo(e.hours.high * 2.49, 1);
@@ -85,8 +85,9 @@ describe.each(BACKENDS)('training jobs on the demo provider (%s)', (backend) => 
     };
     const metrics = collect<{ trainingMetrics: { split: string; step: number }[] }>('subscription($id: ID!) { trainingMetrics(jobId: $id) { split step } }');
     const updates = collect<{ trainingJobUpdated: { status: string; currentStep: number; spendUsd: number; substatus: string | null } }>('subscription($id: ID!) { trainingJobUpdated(id: $id) { status currentStep spendUsd substatus } }');
-    // Subscribed before the pod exists: the logs stream of the latest pod then is empty and ends, so follow it once the job trains.
-    await waitForJob(server, id, (j) => j.status === 'TRAINING');
+    // Subscribed before the pod exists: the logs stream of the latest pod then is empty and ends, so follow it once a pod is up
+    // (the pod keeps its lines after it ends, so a job that already finished still streams them all).
+    await waitForJob(server, id, (j) => j.attempts.length > 0);
     const logs = collect<{ podLogs: { message: string; source: string } }>('subscription($id: ID!) { podLogs(jobId: $id, tail: 1000) { message source } }');
     const timeout = (ms: number) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('did not complete')), ms));
     const [points, changes, lines] = await Promise.race([Promise.all([metrics, updates, logs]), timeout(60_000)]);
@@ -132,16 +133,24 @@ describe.each(BACKENDS)('training jobs on the demo provider (%s)', (backend) => 
   });
 
   it('lists the providers of this server and refuses one that is not configured', async () => {
-    const catalog = await server.gql('{ trainingCatalog { providers { name simulated isDefault } presets { key } } }');
+    const catalog = await server.gql('{ trainingCatalog { providers { name simulated isDefault ready } presets { key } } }');
     const providers = catalog.data!.trainingCatalog.providers;
-    expect(providers).toContainEqual({ name: 'DEMO', simulated: true, isDefault: true });
-    expect(providers.some((p: { name: string }) => p.name === 'RUNPOD')).toBe(false);
+    expect(providers).toContainEqual({ name: 'DEMO', simulated: true, isDefault: true, ready: true });
+    // RunPod is always offered; without a key (server or workspace) it is not ready and refused with the fix.
+    expect(providers).toContainEqual({ name: 'RUNPOD', simulated: false, isDefault: false, ready: false });
+    expect(providers.some((p: { name: string }) => p.name === 'LOCAL')).toBe(false);
     const refused = await start({ acknowledgeDatasetWarnings: true, provider: 'RUNPOD' });
-    expect(refused.data!.startTrainingJob).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.plan.provider', message: expect.stringMatching(/RUNPOD is not configured on this server/) }] });
+    expect(refused.data!.startTrainingJob.__typename).toBe('ValidationError');
+    expect(refused.data!.startTrainingJob.fieldErrors).toContainEqual({ field: 'input.plan.provider', message: expect.stringMatching(/RunPod needs an API key/) });
+    const local = await start({ acknowledgeDatasetWarnings: true, provider: 'LOCAL' });
+    expect(local.data!.startTrainingJob).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.plan.provider', message: expect.stringMatching(/LOCAL is not configured on this server/) }] });
   });
 
+  /** A job long enough to be caught while it trains: the default plan on the sample (30–40 simulated steps) can finish between two 150 ms polls at this speedup, as seen in CI. */
+  const LONG_RUN = { epochs: 10, batchSize: 1 };
+
   it('cancels a running job with a required reason, stops its pod and keeps its spend', async () => {
-    const started = await start({ acknowledgeDatasetWarnings: true });
+    const started = await start({ acknowledgeDatasetWarnings: true, overrides: LONG_RUN });
     const id = started.data!.startTrainingJob.job.id;
     await waitForJob(server, id, (j) => j.status === 'TRAINING');
     const noReason = await server.gql(`mutation($id: ID!) { cancelTrainingJob(input: { id: $id, reason: " " }) { __typename ... on ValidationError { fieldErrors { field } } } }`, { id });
@@ -153,6 +162,17 @@ describe.each(BACKENDS)('training jobs on the demo provider (%s)', (backend) => 
     expect(job.spendUsd).toBeGreaterThan(0);
     const twice = await server.gql(`mutation($id: ID!) { cancelTrainingJob(input: { id: $id, reason: "again" }) { __typename ... on JobFinishedError { status } } }`, { id });
     expect(twice.data!.cancelTrainingJob).toEqual({ __typename: 'JobFinishedError', status: 'CANCELLED' });
+  });
+
+  it('settles a finished job whose release never happened (a crash between the transition and the pod stop)', async () => {
+    const started = await start({ acknowledgeDatasetWarnings: true, overrides: LONG_RUN });
+    const id = started.data!.startTrainingJob.job.id;
+    await waitForJob(server, id, (j) => j.status === 'TRAINING');
+    // As if the server died right after writing CANCELLED: no listener ran, the attempt is open.
+    await server.services.db.sql.query(`UPDATE "TrainingJob" SET status = 'CANCELLED', "finishedAt" = now(), "cancelReason" = 'crash test' WHERE id = $1`, [id]);
+    await server.services.supervisor.tick();
+    const job = await waitForJob(server, id, (j) => j.attempts.every((a: { endReason: string | null }) => a.endReason));
+    expect(job.attempts.map((a: { endReason: string }) => a.endReason)).toEqual(['CANCELLED']);
   });
 
   it('saves a named configuration, lists and reads it, starts a job from it, and deletes it', async () => {

@@ -34,6 +34,8 @@ describe.runIf(runnable)('training on the local provider: the real trainer as a 
     const train = await server.services.db.prisma.metricPoint.findMany({ where: { jobId, split: 'TRAIN' }, orderBy: { step: 'asc' } });
     expect(train.map((p) => p.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(job.events.filter((e: { kind: string }) => e.kind === 'CHECKPOINT').length).toBeGreaterThanOrEqual(2);
+    // Nothing is rented on this machine: no event calls it a spot pod or quotes an hourly price.
+    expect(job.events.map((e: { message: string }) => e.message).join('\n')).not.toMatch(/\bspot\b|\/h\b/);
     const names = job.artifact.files.map((f: { name: string }) => f.name);
     expect(names).toEqual(expect.arrayContaining(['adapter_model.safetensors', 'adapter_config.json']));
     for (const file of job.artifact.files) {

@@ -49,6 +49,8 @@ describe('RunPod failure modes (stand-in)', () => {
       BRIGHTRUN_HEARTBEAT_TIMEOUT_S: '2',
     });
     datasetId = (await uploadFile(server, { name: 'sample.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
+    // The default base model (Llama 3 70B) is gated: a real launch needs the workspace's Hugging Face token.
+    await server.gql('mutation { updateWorkspaceSettings(input: { huggingFaceToken: "hf_faultsSuiteToken0000000000" }) { __typename } }');
   });
   afterAll(async () => {
     await server?.stop();
@@ -75,7 +77,7 @@ describe('RunPod failure modes (stand-in)', () => {
     expect(creates.map((r) => (r.body as { variables: { input: { cloudType: string } } }).variables.input.cloudType)).toEqual(['SECURE', 'COMMUNITY', 'SECURE', 'COMMUNITY']);
     // The pod gets the job's identity and token, never the user's RunPod key.
     const env = standIn.pod(job.attempts[0].podId)!.env;
-    expect(Object.keys(env).sort()).toEqual(['BRIGHTRUN_API_URL', 'BRIGHTRUN_JOB_ID', 'BRIGHTRUN_JOB_TOKEN']);
+    expect(Object.keys(env).sort()).toEqual(['BRIGHTRUN_API_URL', 'BRIGHTRUN_JOB_ID', 'BRIGHTRUN_JOB_TOKEN', 'HF_HOME', 'HF_TOKEN']);
     expect(Object.values(env)).not.toContain(standIn.apiKey);
   });
 
@@ -153,25 +155,35 @@ describe('RunPod failure modes (stand-in)', () => {
     }
   });
 
-  it('runs a job on the provider it names when the server offers several (demo by default, RunPod with a key)', async () => {
+  it("runs a job on the provider it names when the server offers several (demo by default, RunPod with the workspace's own key)", async () => {
+    // No RUNPOD_API_KEY on the server: RunPod is offered, and ready once the workspace sets its key.
+    const podsBefore = standIn.pods().length;
     const mixed = await startTestServer('pglite', {
       BRIGHTRUN_PROVIDER: 'demo',
       BRIGHTRUN_DEMO_SPEEDUP: '20000',
-      RUNPOD_API_KEY: standIn.apiKey,
       RUNPOD_REST_URL: standIn.restUrl,
       RUNPOD_GRAPHQL_URL: standIn.graphqlUrl,
       BRIGHTRUN_SUPERVISOR_TICK_MS: '100',
     });
     try {
-      const catalog = await mixed.gql('{ trainingCatalog { providers { name isDefault simulated } } }');
-      expect(catalog.data!.trainingCatalog.providers).toEqual([{ name: 'DEMO', isDefault: true, simulated: true }, { name: 'RUNPOD', isDefault: false, simulated: false }]);
+      const providers = async () => (await mixed.gql('{ trainingCatalog { providers { name isDefault simulated ready setupHint } } }')).data!.trainingCatalog.providers;
+      expect(await providers()).toEqual([
+        { name: 'DEMO', isDefault: true, simulated: true, ready: true, setupHint: null },
+        { name: 'RUNPOD', isDefault: false, simulated: false, ready: false, setupHint: expect.stringMatching(/RunPod needs an API key: set yours in Settings/) },
+      ]);
       const dataset = (await uploadFile(mixed, { name: 'sample.json', content: await readFile(SAMPLE) })).data!.uploadDataset.dataset.id;
-      const launch = async (provider?: string) => {
-        const result = await mixed.gql('mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { ... on StartTrainingJobSuccess { job { id provider isSimulated } } ... on Error { message } } }', {
-          input: { plan: { datasetId: dataset, provider }, acknowledgeDatasetWarnings: true, maxSteps: 20 },
-        });
-        return result.data!.startTrainingJob.job as { id: string; provider: string; isSimulated: boolean };
-      };
+      await mixed.gql('mutation { updateWorkspaceSettings(input: { huggingFaceToken: "hf_faultsSuiteToken0000000000" }) { __typename } }');
+      const launchResult = (provider?: string) => mixed.gql('mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { __typename ... on StartTrainingJobSuccess { job { id provider isSimulated } } ... on Error { message } ... on ValidationError { fieldErrors { field message } } } }', {
+        input: { plan: { datasetId: dataset, provider }, acknowledgeDatasetWarnings: true, maxSteps: 20 },
+      });
+      const launch = async (provider?: string) => (await launchResult(provider)).data!.startTrainingJob.job as { id: string; provider: string; isSimulated: boolean };
+      // Without a key anywhere: the estimate says so and the start is refused on the provider field, before any pod.
+      const estimate = await mixed.gql('query($input: TrainingPlanInput!) { estimateTraining(input: $input) { ... on EstimateTrainingSuccess { estimate { warnings { code } } } } }', { input: { datasetId: dataset, provider: 'RUNPOD' } });
+      expect(estimate.data!.estimateTraining.estimate.warnings).toContainEqual({ code: 'PROVIDER_NOT_READY' });
+      expect((await launchResult('RUNPOD')).data!.startTrainingJob).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.plan.provider', message: expect.stringMatching(/RunPod needs an API key/) }] });
+      expect(standIn.pods()).toHaveLength(podsBefore);
+      await mixed.gql('mutation($key: String!) { updateWorkspaceSettings(input: { runpodApiKey: $key }) { __typename } }', { key: standIn.apiKey });
+      expect((await providers())[1]).toMatchObject({ name: 'RUNPOD', ready: true, setupHint: null });
       const onRunPod = await launch('RUNPOD');
       const byDefault = await launch();
       expect([onRunPod.provider, onRunPod.isSimulated, byDefault.provider, byDefault.isSimulated]).toEqual(['RUNPOD', false, 'DEMO', true]);
@@ -182,7 +194,7 @@ describe('RunPod failure modes (stand-in)', () => {
     } finally {
       await mixed.stop();
     }
-  });
+  }, 120_000); // a second server on top of the suite's: 43 s seen under a load average of 18
 
   it('cancels: the pod is terminated and the spend settled', async () => {
     workload = 'silent';

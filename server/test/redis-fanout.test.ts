@@ -20,7 +20,8 @@ describe.runIf(Boolean(redisUrl && postgresUrl))('multi-instance fan-out through
   beforeAll(async () => {
     const database = await createTempDatabase(postgresUrl!, 'fanout');
     drop = database.drop;
-    const shared = { DATABASE_URL: database.url, REDIS_URL: redisUrl!, BRIGHTRUN_SECRET: 's'.repeat(40), BRIGHTRUN_PROVIDER: 'demo', BRIGHTRUN_SUPERVISOR_TICK_MS: '600000' };
+    // trainingJob(id) snapshots live an hour here: only the invalidation through Redis can refresh B's.
+    const shared = { DATABASE_URL: database.url, REDIS_URL: redisUrl!, BRIGHTRUN_SECRET: 's'.repeat(40), BRIGHTRUN_PROVIDER: 'demo', BRIGHTRUN_SUPERVISOR_TICK_MS: '600000', BRIGHTRUN_JOB_CACHE_TTL_MS: '3600000' };
     a = await startTestServer('postgres', shared);
     b = await startTestServer('postgres', { ...shared, BRIGHTRUN_ADMIN_KEY: a.adminKey });
   });
@@ -66,6 +67,50 @@ describe.runIf(Boolean(redisUrl && postgresUrl))('multi-instance fan-out through
     await client.dispose();
     expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(statuses).toContain('TRAINING');
+  });
+
+  it("drops B's trainingJob(id) snapshot when A writes the job (a report through the driver, a status through Prisma)", async () => {
+    // The dataset the first test uploaded (the same file again would be refused as a duplicate).
+    const datasetId = (await a.gql('{ datasets(first: 1) { edges { node { id } } } }')).data!.datasets.edges[0].node.id;
+    const started = await a.gql(`mutation($input: StartTrainingJobInput!) { startTrainingJob(input: $input) { __typename ... on StartTrainingJobSuccess { job { id } } ... on Error { message } } }`, { input: { plan: { datasetId }, acknowledgeDatasetWarnings: true } });
+    const jobId = started.data!.startTrainingJob.job?.id;
+    expect(jobId, JSON.stringify(started)).toBeTruthy();
+    const header = 'query($id: ID!) { trainingJob(id: $id) { status currentStep latestMetrics { train { step loss } } } }';
+    const onB = async () => (await b.gql(header, { id: jobId })).data!.trainingJob;
+    /** Polls B until `ok`, for at most two seconds (the pubsub's latency, far below the hour-long TTL). */
+    const eventuallyOnB = async (ok: (job: Record<string, any>) => boolean) => {
+      const deadline = Date.now() + 2_000;
+      let job = await onB();
+      while (!ok(job) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        job = await onB();
+      }
+      return job;
+    };
+    expect(await onB()).toMatchObject({ status: 'QUEUED', currentStep: 0 }); // B now holds a snapshot
+    await a.services.lifecycle.apply(jobId, { type: 'PROVISION' }, { kind: 'provisioning', message: 'test pod' });
+    expect((await eventuallyOnB((j) => j.status === 'PROVISIONING')).status).toBe('PROVISIONING');
+    const token = trainerTokenFor('s'.repeat(40), jobId);
+    const reported = await a.trainerGql('mutation($j: ID!, $i: TrainerReportInput!) { trainerReport(jobId: $j, input: $i) { acceptedMetrics } }', { j: jobId, i: { progress: { step: 5, totalSteps: 50, epoch: 0.1, totalEpochs: 1 }, metrics: [{ split: 'TRAIN', step: 5, loss: 0.5 }] } }, token);
+    expect(reported.errors).toBeUndefined();
+    expect(await eventuallyOnB((j) => j.currentStep === 5)).toMatchObject({ currentStep: 5, latestMetrics: { train: { step: 5, loss: 0.5 } } });
+  });
+
+  it('revokes a key on every instance at once, although each caches verified keys', async () => {
+    const created = await a.gql(`mutation { createApiKey(input: { name: "shared", scopes: [READ] }) { ... on CreateApiKeySuccess { secret apiKey { id } } } }`);
+    const { secret, apiKey } = created.data!.createApiKey;
+    for (const server of [a, b, b]) expect((await server.gql('{ viewer { scopes } }', {}, secret)).data?.viewer.scopes).toEqual(['READ']);
+    expect(b.services.authenticator.size).toBeGreaterThan(0);
+    await a.gql('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }', { id: apiKey.id });
+    expect((await a.gql('{ viewer { scopes } }', {}, secret)).errors?.[0]?.message).toMatch(/was revoked/);
+    // B hears of it through Redis: refused within a second, not after the cache's TTL.
+    const deadline = Date.now() + 1_000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = /was revoked/.test((await b.gql('{ viewer { scopes } }', {}, secret)).errors?.[0]?.message ?? '');
+      if (!refused) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(refused).toBe(true);
   });
 });
 

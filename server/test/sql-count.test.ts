@@ -81,4 +81,26 @@ describe.each(BACKENDS)('SQL statements behind a list (%s)', (backend) => {
     expect(five).toBeGreaterThan(5); // the counter sees the statements
     expect(fifty).toBeLessThanOrEqual(16);
   });
+
+  it('trainingJob(id) with the monitor header is one statement (the job and its latest points together), then none until the job is written', async () => {
+    const header = 'query($id: ID!) { trainingJob(id: $id) { id status currentStep totalSteps progress spendUsd latestMetrics { train { step loss } eval { step loss } } } }';
+    const viaFragment = 'query($id: ID!) { trainingJob(id: $id) { id ...Header } } fragment Header on TrainingJob { status latestMetrics { train { step loss } } }';
+    const id = (await server.gql('{ trainingJobs(first: 1) { edges { node { id } } } }')).data!.trainingJobs.edges[0].node.id as string;
+    const run = (query: string) => async () => {
+      const result = await server.gql(query, { id });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.trainingJob.latestMetrics.train).toEqual({ step: 60, loss: 2 / 60 });
+      return result.data!.trainingJob;
+    };
+    await run(header)(); // warm (the key is verified once, then cached)
+    server.services.jobWrites.written(id); // as any write to the job does
+    expect(await countStatements(run(header))).toBe(1);
+    // The instance's snapshot answers until the job is written again (job-snapshot.test.ts: every kind of write).
+    expect(await countStatements(run(viaFragment))).toBe(0);
+    expect((await run(header)()).latestMetrics.eval).toEqual({ step: 60, loss: 1.5 });
+    expect(await countStatements(async () => expect((await server.gql('query($id: ID!) { trainingJob(id: $id) { status } }', { id })).data!.trainingJob.status).toBe('TRAINING'))).toBe(0);
+    server.services.jobWrites.written(id);
+    expect(await countStatements(run(viaFragment))).toBe(1);
+    expect((await server.gql(header, { id: 'job_0000000000000000000000' })).data!.trainingJob).toBeNull();
+  });
 });

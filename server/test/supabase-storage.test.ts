@@ -45,4 +45,26 @@ describe('the server on Supabase Storage', () => {
     expect(result.data!.uploadDataset.__typename).toBe('DatasetInvalidError');
     expect((await server.services.storage.list('datasets')).length).toBe(before);
   });
+
+  it('makes a signed upload link single-use on Supabase too, and checks the stored sha256 before serving', async () => {
+    const original = Buffer.from((await readFile(SAMPLE)).toString('utf8').replace('"version":"4.0.0"', '"version":"4.0.4"'));
+    const requested = await server.gql(`mutation { requestDatasetUpload(input: { fileName: "once.jsonl" }) {
+      ... on RequestDatasetUploadSuccess { dataset { id } upload { url headers { name value } } } } }`);
+    const { dataset, upload } = requested.data!.requestDatasetUpload;
+    const headers = Object.fromEntries(upload.headers.map((h: { name: string; value: string }) => [h.name, h.value]));
+    expect((await fetch(upload.url, { method: 'PUT', headers, body: original })).ok).toBe(true);
+    const finalized = await server.gql(`mutation($id: ID!) { finalizeDatasetUpload(input: { id: $id }) { __typename } }`, { id: dataset.id });
+    expect(finalized.data!.finalizeDatasetUpload.__typename).toBe('FinalizeDatasetUploadSuccess');
+    const late = await fetch(upload.url, { method: 'PUT', headers, body: 'replaced' });
+    expect(late.ok).toBe(false);
+    const query = `query($id: ID!) { dataset(id: $id) { sha256 downloadUrl } }`;
+    const read = await server.gql(query, { id: dataset.id });
+    const body = Buffer.from(await (await fetch(read.data!.dataset.downloadUrl)).arrayBuffer());
+    expect(body.equals(original)).toBe(true);
+    // A change made in the bucket itself is caught before a link is handed out.
+    const row = await server.services.db.prisma.dataset.findUniqueOrThrow({ where: { id: dataset.id } });
+    await server.services.storage.put(row.storagePath, Buffer.from(original.toString('utf8').replace('"version":"4.0.4"', '"version":"4.0.5"')));
+    const changed = await server.gql(query, { id: dataset.id });
+    expect(changed.errors?.[0]).toMatchObject({ extensions: { code: 'DATASET_INTEGRITY' } });
+  });
 });

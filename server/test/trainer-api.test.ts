@@ -69,9 +69,11 @@ describe.each(BACKENDS)('trainer operations (%s)', (backend) => {
     expect(await server.services.db.prisma.metricPoint.count({ where: { jobId: jobs[0] } })).toBe(10);
 
     const tooMany = await report(jobs[0]!, { metrics: Array.from({ length: 1001 }, (_, i) => ({ split: 'TRAIN', step: i })) });
-    expect(tooMany.errors?.[0]).toMatchObject({ message: expect.stringMatching(/at most 1000 points/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(tooMany.errors?.[0]).toMatchObject({ message: expect.stringMatching(/input\.metrics: at most 1000 items \(got 1001\)/), extensions: { code: 'BAD_USER_INPUT' } });
     const negative = await report(jobs[0]!, { metrics: [{ split: 'EVAL', step: -3, loss: 1 }] });
-    expect(negative.errors?.[0]?.message).toMatch(/metrics\[0\]\.step: must be a whole number ≥ 0/);
+    expect(negative.errors?.[0]?.message).toMatch(/input\.metrics\[0\]\.step: must be at least 0 \(got -3\)/);
+    const twice = await report(jobs[0]!, { metrics: [{ split: 'EVAL', step: 3, loss: 1 }, { split: 'EVAL', step: 3, loss: 2 }] });
+    expect(twice.errors?.[0]?.message).toMatch(/metrics\[1\]: EVAL step 3 appears twice/);
   });
 
   it('commits a checkpoint only when every file arrived, keeps the last K, and offers it for resume', async () => {
@@ -120,6 +122,7 @@ describe.each(BACKENDS)('trainer operations (%s)', (backend) => {
     await report(jobs[1]!, { stage: 'PREPROCESSING' });
     await asTrainer(jobs[1]!, 'mutation($jobId: ID!, $failure: TrainerFailureInput!) { trainerFail(jobId: $jobId, failure: $failure) { jobId } }', { failure: { code: 'BAD_DATA', message: 'pair 3 has no target', detail: 'trace' } });
     const job = await server.gql('query($id: ID!) { trainingJob(id: $id) { status errorCode errorMessage } }', { id: jobs[1] });
-    expect(job.data!.trainingJob).toEqual({ status: 'FAILED', errorCode: 'BAD_DATA', errorMessage: 'pair 3 has no target' });
+    // The trainer's reason, then what to do about it.
+    expect(job.data!.trainingJob).toEqual({ status: 'FAILED', errorCode: 'BAD_DATA', errorMessage: 'pair 3 has no target Fix: correct the dataset at the place the message names, upload it again and start a new job.' });
   });
 });

@@ -61,7 +61,8 @@ class MetricsCallback(TrainerCallback):
 
 
 class CheckpointCallback(TrainerCallback):
-    """Asks the Trainer to save every `every_steps` steps, then commits each saved folder.
+    """Asks the Trainer to save every `every_steps` steps, then commits each saved folder in the
+    background (the store's `commit_async`); the next save waits for the previous upload.
 
     With no interval given, it picks one from the measured step time so that at most
     ~10 minutes of work is at risk. No checkpoint is taken at the last step: the adapter follows.
@@ -89,11 +90,15 @@ class CheckpointCallback(TrainerCallback):
         if step >= state.max_steps:
             return
         if self.every_steps:
-            if step % self.every_steps == 0:
-                control.should_save = True
-            return
-        interval = self._measured_interval()
-        if interval is not None and step - self.last_saved_step >= interval:
+            save = step % self.every_steps == 0
+        else:
+            interval = self._measured_interval()
+            save = interval is not None and step - self.last_saved_step >= interval
+        if save:
+            # The previous upload must be done before HF writes (and rotates) checkpoint folders.
+            waited = time.perf_counter()
+            self.store.wait()
+            self._last_step_end += time.perf_counter() - waited  # waiting is not a step's time
             control.should_save = True
 
     def _measured_interval(self) -> int | None:
@@ -111,10 +116,13 @@ class CheckpointCallback(TrainerCallback):
         if not state.is_world_process_zero:
             return
         folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
-        self.store.commit(state.global_step, folder)
+        self.store.commit_async(state.global_step, folder)  # training goes on during the upload
         self.last_saved_step = state.global_step
-        # Time spent uploading is not a training step.
+        # Time spent writing the checkpoint is not a training step.
         self._last_step_end = time.perf_counter()
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self.store.wait()  # the last checkpoint is durable (or given up) before the adapter follows
 
 
 class StopCallback(TrainerCallback):

@@ -4,12 +4,18 @@ A checkpoint is the folder HF Trainer writes (adapter weights, optimizer, schedu
 trainer state). It only counts once *committed*: locally, `latest.json` is replaced atomically
 after the folder is complete; remotely, every file is PUT to its signed URL and then the
 checkpoint is committed. An interrupted upload is never committed, so it is never the latest.
+
+Remote uploads run in the background (`commit_async`): training goes on while the files travel.
+The next checkpoint waits for the previous upload before it is written (so the folder being sent
+is never rotated away under it), the end of training waits for the last one, and a SIGTERM gives
+the upload in flight a bounded moment to finish and commit (`drain`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path, PurePosixPath
 
 from .api.graphql import ApiError, AuthError, BadRequestError, JobTerminalError
@@ -35,6 +41,15 @@ class LocalCheckpointStore:
         os.replace(temporary, marker)
         return True
 
+    def commit_async(self, step: int, folder: Path) -> None:
+        self.commit(step, folder)  # a local rename: nothing to wait for
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
+    def drain(self, timeout: float) -> bool:
+        return True
+
     def latest(self) -> Path | None:
         marker = self.root / LATEST
         if not marker.exists():
@@ -49,6 +64,46 @@ class RemoteCheckpointStore:
         self.reporter = reporter
         self.log = log
         self.committed: list[int] = []
+        self._worker: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self.in_flight: int | None = None  # the step being uploaded in the background
+
+    def commit_async(self, step: int, folder: Path) -> None:
+        """Upload and commit on a worker thread; the previous upload is finished first."""
+        self.wait()
+
+        def work():
+            try:
+                self.commit(step, folder)
+            except BaseException as exc:  # JobTerminalError, AuthError: the training thread re-raises it
+                self._error = exc
+            finally:
+                self.in_flight = None
+
+        self.in_flight = step
+        self._worker = threading.Thread(target=work, name=f"checkpoint-upload-{step}", daemon=True)
+        self._worker.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until the upload in flight is committed or given up (True), or `timeout` passes (False).
+        Re-raises, once, what stopped the upload for good (the job ended, the token was refused)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+            if worker.is_alive():
+                return False
+            self._worker = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return True
+
+    def drain(self, timeout: float) -> bool:
+        """For SIGTERM: give the upload in flight up to `timeout` to finish; never raises."""
+        try:
+            return self.wait(timeout)
+        except BaseException:
+            return True
 
     def commit(self, step: int, folder: Path) -> bool:
         files = checkpoint_files(folder)

@@ -15,7 +15,7 @@ from .config import PRESETS
 RUN_HELP = """Train the job named by the environment and report to the BrightRun API.
 
 environment:
-  BRIGHTRUN_API_URL     the GraphQL endpoint, e.g. https://brightrun.example/graphql
+  BRIGHTRUN_API_URL     the trainer endpoint, e.g. https://brightrun.example/trainer/graphql
   BRIGHTRUN_JOB_ID      the job to train
   BRIGHTRUN_JOB_TOKEN   the job's secret token (sent as a Bearer token)
   BRIGHTRUN_WORK_DIR    optional: where the dataset, checkpoints and outputs go (default: a temp folder)
@@ -27,7 +27,7 @@ exit status: 0 done (or cancelled), 1 failed (reported with trainerFail), 2 bad 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m brightrun_trainer",
                                      description="BrightRun LoRA trainer: fine-tunes a LoRA adapter.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{run,local}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{run,local,bench}")
     commands.add_parser("run", help="train the job given by BRIGHTRUN_* variables, reporting to the server",
                         description=RUN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
 
@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--resume", action="store_true", help="resume from the latest committed checkpoint in OUTPUT")
     local.add_argument("--max-sequence-length", type=int, help="override the preset's maximum sequence length")
     local.add_argument("--seed", type=int, help="override the seed (split, adapter initialisation, data order)")
+    from .bench import add_arguments
+
+    bench = commands.add_parser(
+        "bench", help="plain HF Trainer + PEFT against this trainer on the same data: tokens/s, MFU, memory, loss",
+        description="Runs the same data and LoRA configuration twice, each in its own process: plain HF Trainer "
+                    "+ PEFT, then this trainer; prints tokens/s on the original per-pair tokens, MFU, peak "
+                    "memory and held-out loss for each, and the ratios (ours / baseline).")
+    add_arguments(bench)
     return parser
 
 
@@ -53,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         from .run_mode import main_run
 
         return main_run(os.environ)
+    if args.command == "bench":
+        from .bench import main_bench
+
+        return main_bench(args)
     from .local_mode import main_local
 
     return main_local(args)

@@ -45,7 +45,8 @@ class Hyperparameters:
         default=0.1, metadata=_help("Share of conversations held out for evaluation, in [0, 0.5].")
     )
     seed: int = field(default=42, metadata=_help("Seed for the split, the adapter's initialisation and data order."))
-    packing: bool = field(default=False, metadata=_help("Pack several examples into one sequence (no cross-attention)."))
+    packing: bool = field(default=True, metadata=_help(
+        "Padding-free batches: a batch's examples end to end in one row, no padding, no cross-attention."))
     gradient_checkpointing: bool | None = field(
         default=None, metadata=_help("Recompute activations to save memory; None lets the trainer decide.")
     )
@@ -55,6 +56,9 @@ class Hyperparameters:
         default=None, metadata=_help("Steps between checkpoints; None or 0 = at most ~10 minutes of work at risk.")
     )
     keep_checkpoints: int = field(default=3, metadata=_help("How many recent checkpoints to keep."))
+    example_layout: str = field(default="auto", metadata=_help(
+        "auto: one sequence per conversation where its pairs pass the prefix check, else per pair; "
+        "pairs: always one example per pair (the plain baseline). Not part of the contract."))
 
     def __post_init__(self) -> None:
         self.target_modules = list(self.target_modules)
@@ -82,6 +86,8 @@ class Hyperparameters:
                  f"must be ≥ 1 or null, got {self.eval_every_steps}")
         _require(self.checkpoint_every_steps is None or self.checkpoint_every_steps >= 0, "checkpoint_every_steps",
                  f"must be ≥ 0 or null, got {self.checkpoint_every_steps}")
+        _require(self.example_layout in ("auto", "pairs"), "example_layout",
+                 f"must be auto or pairs, got {self.example_layout!r}")
         _require(self.keep_checkpoints >= 1, "keep_checkpoints", f"must be ≥ 1, got {self.keep_checkpoints}")
 
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import memory, tiny_llama
+from . import kernels, memory, model_configs, tiny_llama, weights_cache
 from .config import DEFAULT_TARGET_MODULES, Hyperparameters
 from .errors import ConfigError
 
@@ -31,14 +31,16 @@ class LoadedModel:
     gradient_checkpointing: bool
     quantized: bool
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (level, kind, message) events
+    kernels: str | None = None  # the Liger patch applied, if any
+    attention: str = "sdpa"
 
 
 def load_tokenizer(base_model: str):
-    if base_model == tiny_llama.TINY_LLAMA:
+    if base_model == tiny_llama.TINY_LLAMA or model_configs.is_random(base_model):
         return tiny_llama.build_tokenizer()
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base_model, cache_dir=weights_cache.hub_cache_dir()[0])
     if tokenizer.chat_template is None:
         tokenizer.chat_template = tiny_llama.LLAMA3_STYLE_TEMPLATE
     if tokenizer.pad_token_id is None:
@@ -55,14 +57,19 @@ def load_model(base_model: str, hp: Hyperparameters, tokenizer, device: Device) 
     if hp.quantization == "NF4" and not device.cuda:
         notes.append(("WARNING", "quantization_skipped", "NF4 needs CUDA; training the base model unquantized."))
 
+    attention, attention_note = kernels.attention_implementation(cuda=device.cuda)
     if base_model == tiny_llama.TINY_LLAMA:
         model = tiny_llama.build_model(tokenizer)
         if device.cuda:
             model = model.to("cuda")
+    elif model_configs.is_random(base_model):
+        model = model_configs.build_random_model(base_model, tokenizer, dtype=compute_dtype(device),
+                                                 device="cuda" if device.cuda else "cpu",
+                                                 attn_implementation=attention)
     else:
         from transformers import AutoModelForCausalLM
 
-        kwargs: dict = {"dtype": compute_dtype(device)}
+        kwargs: dict = {"dtype": compute_dtype(device), "attn_implementation": attention}
         if quantize:
             from transformers import BitsAndBytesConfig
 
@@ -72,18 +79,32 @@ def load_model(base_model: str, hp: Hyperparameters, tokenizer, device: Device) 
             )
         if device.cuda:
             kwargs["device_map"] = {"": torch.cuda.current_device()}
-        model = AutoModelForCausalLM.from_pretrained(base_model, **kwargs)
+        cache_dir, cache_warning = weights_cache.hub_cache_dir()
+        if cache_warning:
+            notes.append(("WARNING", "weights_cache", cache_warning))
+        model = AutoModelForCausalLM.from_pretrained(base_model, cache_dir=cache_dir, **kwargs)
+
+    choice = kernels.choose(getattr(model.config, "model_type", None), cuda=device.cuda)
+    kernels.apply(choice, model)
+    batches = ("padding-free batches (varlen)" if kernels.padding_free(attention) else
+               "padded batches (padding-free ones need FlashAttention-2: with SDPA their block-diagonal mask "
+               "costs more than the padding)") if hp.packing else "padded batches (packing off)"
+    notes.append(("INFO", "kernels", f"{choice.reason}; {attention_note}; {batches}"))
+    fused_loss = choice.fused_loss
 
     use_checkpointing, why = memory.decide_checkpointing(
         hp.gradient_checkpointing,
         device_memory=device.total_memory,
         parameters=sum(p.numel() for p in model.parameters()),
         hidden_size=model.config.hidden_size,
+        intermediate_size=getattr(model.config, "intermediate_size", 4 * model.config.hidden_size),
         layers=model.config.num_hidden_layers,
         vocab_size=model.config.vocab_size,
         batch_size=hp.batch_size,
         sequence_length=hp.max_sequence_length,
         quantized=quantize,
+        adapter_parameters=memory.lora_parameter_count(model, hp.target_modules, hp.lora_rank),
+        fused_loss=fused_loss,
     )
     notes.append(("INFO", "gradient_checkpointing", why))
 
@@ -108,7 +129,8 @@ def load_model(base_model: str, hp: Hyperparameters, tokenizer, device: Device) 
     model = get_peft_model(model, lora)
     if use_checkpointing:
         model.enable_input_require_grads()
-    return LoadedModel(model=model, gradient_checkpointing=use_checkpointing, quantized=quantize, notes=notes)
+    return LoadedModel(model=model, gradient_checkpointing=use_checkpointing, quantized=quantize, notes=notes,
+                       kernels=choice.liger, attention=attention)
 
 
 def compute_dtype(device: Device):

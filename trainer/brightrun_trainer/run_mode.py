@@ -20,7 +20,8 @@ from .config import JobSpec
 from .errors import TrainerFailure, UploadError, failure_from_exception
 
 REQUIRED_ENV = ("BRIGHTRUN_API_URL", "BRIGHTRUN_JOB_ID", "BRIGHTRUN_JOB_TOKEN")
-SIGTERM_FLUSH_SECONDS = 2.5  # a spot pod gets ~5 s between SIGTERM and SIGKILL
+SIGTERM_FLUSH_SECONDS = 2.0  # a spot pod gets ~5 s between SIGTERM and SIGKILL
+SIGTERM_UPLOAD_SECONDS = 1.5  # of those, for a checkpoint upload in flight to finish and commit
 EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_SIGTERM = 1, 2, 3, 143
 
 
@@ -54,13 +55,16 @@ def main_run(env) -> int:
 
     report_api = TrainerApi(GraphQLClient(url, token, timeout=10.0), job_id)
     reporter = Reporter(report_api.report_once, log=log).start()
-    _install_sigterm(reporter)
-    return _train(spec, api, reporter, work_dir)
+    from .checkpoints import RemoteCheckpointStore
+
+    store = RemoteCheckpointStore(api, reporter, log=log)
+    _install_sigterm(reporter, store)
+    return _train(spec, api, reporter, work_dir, store)
 
 
-def _train(spec: JobSpec, api: TrainerApi, reporter: Reporter, work_dir: Path) -> int:
+def _train(spec: JobSpec, api: TrainerApi, reporter: Reporter, work_dir: Path, store) -> int:
     from .api.transfer import describe_file, download, upload
-    from .checkpoints import RemoteCheckpointStore, download_checkpoint
+    from .checkpoints import download_checkpoint
     from .training import PipelineInputs, run_pipeline
 
     hp = spec.hyperparameters
@@ -80,7 +84,7 @@ def _train(spec: JobSpec, api: TrainerApi, reporter: Reporter, work_dir: Path) -
         result = run_pipeline(PipelineInputs(
             base_model=spec.base_model, hyperparameters=hp, dataset_path=dataset_path,
             dataset_encoding=spec.dataset.encoding, output_dir=_fresh(work_dir / "output"),
-            checkpoint_dir=work_dir / "checkpoints", store=RemoteCheckpointStore(api, reporter, log=log),
+            checkpoint_dir=work_dir / "checkpoints", store=store,
             reporter=reporter, resume=resume, save_total_limit=1))
 
         if reporter.fatal_error is not None:
@@ -136,14 +140,18 @@ def _fail(api: TrainerApi, reporter: Reporter | None, exc: BaseException) -> int
     return EXIT_FAILED
 
 
-def _install_sigterm(reporter: Reporter) -> None:
+def _install_sigterm(reporter: Reporter, store) -> None:
     def on_sigterm(signum, frame):
-        # Whatever the main thread was doing (a step, a checkpoint upload) is abandoned: an
-        # upload that was not committed never becomes the latest checkpoint.
+        # Whatever the main thread was doing (a step) is abandoned. A checkpoint upload in flight
+        # gets a moment to finish and commit; one that does not is never committed, so the latest
+        # committed checkpoint is always whole.
         try:
-            log("SIGTERM: flushing metrics and exiting")
+            log("SIGTERM: flushing the checkpoint upload in flight and the metrics, then exiting")
+            in_flight = getattr(store, "in_flight", None)
             reporter.event("WARNING", "sigterm", "The pod received SIGTERM (spot interruption?); "
                            "work since the last committed checkpoint will be redone.")
+            if in_flight is not None and not store.drain(SIGTERM_UPLOAD_SECONDS):
+                log(f"SIGTERM: the upload of checkpoint {in_flight} did not finish; it is not committed")
             reporter.close(SIGTERM_FLUSH_SECONDS)
         finally:
             os._exit(EXIT_SIGTERM)

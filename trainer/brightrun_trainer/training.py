@@ -45,6 +45,7 @@ class PipelineResult:
     data: PreparedData
     global_step: int
     model: object = None  # the trained PeftModel, for callers that evaluate it in-process
+    padding_free: bool = False  # batches were laid end to end (FlashAttention-2 varlen), not padded
 
 
 def plan_steps(hp: Hyperparameters, train_items: int) -> tuple[int, int, int]:
@@ -61,19 +62,22 @@ def run_pipeline(inputs: PipelineInputs) -> PipelineResult:
     from .model import Device, load_model, load_tokenizer
 
     reporter.substatus("Validating dataset")
+    started = time.perf_counter()
     pairs = load_pairs(inputs.dataset_path, inputs.dataset_encoding)
     tokenizer = load_tokenizer(inputs.base_model)
     reporter.substatus(f"Tokenizing {len(pairs)} trainable pairs")
     data = prepare(pairs, tokenizer, max_length=hp.max_sequence_length, validation_share=hp.validation_share,
-                   seed=hp.seed, packing=hp.packing)
+                   seed=hp.seed, packing=hp.packing, layout=hp.example_layout)
+    reporter.event("INFO", "example_layout", data.layout_message)
     reporter.event("INFO", "dataset_prepared", (
-        f"{data.train_examples} training examples from {len(data.train_conversations)} conversations, "
-        f"{data.eval_examples} validation examples from {len(data.eval_conversations)} conversations"
-        + (f", packed into {len(data.train)} sequences" if hp.packing else "") + "."))
+        f"{data.train_examples} training pairs from {len(data.train_conversations)} conversations in "
+        f"{len(data.train)} sequences ({data.train_tokens} tokens per epoch), {data.eval_examples} validation "
+        f"pairs from {len(data.eval_conversations)} conversations; "
+        f"tokenized in {time.perf_counter() - started:.1f} s."))
     if data.truncated_examples:
         reporter.event("WARNING", "examples_truncated", (
-            f"{data.truncated_examples} of {data.train_examples + data.eval_examples} examples exceed "
-            f"maxSequenceLength {hp.max_sequence_length}; their context was cut from the left."))
+            f"{data.truncated_examples} of {data.sequences} sequences exceed maxSequenceLength "
+            f"{hp.max_sequence_length}; they keep the system prompt and lose their oldest messages whole."))
 
     reporter.stage("MODEL_LOADING", f"Loading {inputs.base_model}")
     device = Device.detect()
@@ -109,7 +113,7 @@ def run_pipeline(inputs: PipelineInputs) -> PipelineResult:
         inputs.output_dir, state, data, runtime=runtime, tokens=state.num_input_tokens_seen - start_tokens,
         base_model=inputs.base_model, hyperparameters=hp, steps_per_second=steps_per_second)
     return PipelineResult(summary, files + extra_files, False, steps_per_second, data, state.global_step,
-                          trainer.model)
+                          trainer.model, trainer.padding_free)
 
 
 def _build_trainer(inputs, data, loaded, tokenizer, device, total_steps, total_epochs):
@@ -118,8 +122,11 @@ def _build_trainer(inputs, data, loaded, tokenizer, device, total_steps, total_e
     from .callbacks import CheckpointCallback, MetricsCallback, StopCallback
     from .gpu import GpuSampler
 
+    from . import kernels
+
     hp, reporter = inputs.hyperparameters, inputs.reporter
     has_eval = bool(data.eval)
+    padding_free = hp.packing and kernels.padding_free(loaded.attention)
     args = TrainingArguments(
         output_dir=str(inputs.checkpoint_dir),
         per_device_train_batch_size=hp.batch_size,
@@ -148,6 +155,8 @@ def _build_trainer(inputs, data, loaded, tokenizer, device, total_steps, total_e
         activation_checkpointing=loaded.gradient_checkpointing,
         activation_checkpointing_kwargs={"use_reentrant": False} if loaded.gradient_checkpointing else None,
         include_num_input_tokens_seen="non_padding",
+        # One fused kernel for the whole AdamW update (CUDA and CPU both have it in torch ≥ 2.4).
+        optim="adamw_torch_fused",
         remove_unused_columns=False,
         dataloader_num_workers=0,
         report_to="none",
@@ -162,8 +171,9 @@ def _build_trainer(inputs, data, loaded, tokenizer, device, total_steps, total_e
         *inputs.extra_callbacks,
     ]
     trainer = Trainer(model=loaded.model, args=args, train_dataset=data.train, eval_dataset=data.eval or None,
-                      data_collator=Collator(tokenizer.pad_token_id), callbacks=callbacks)
+                      data_collator=Collator(tokenizer.pad_token_id, packing=padding_free), callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)  # metrics leave through MetricsCallback instead
+    trainer.padding_free = padding_free
     return trainer, stop
 
 

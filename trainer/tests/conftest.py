@@ -56,3 +56,32 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("trainer performance (CPU)")
         for line in _PERFORMANCE:
             terminalreporter.write_line(line)
+
+
+def write_short_conversations(path: Path, conversations: int = 8, turns: int = 3, seed: int = 0) -> Path:
+    """A small v4 JSONL file of short conversations with varied lengths (whole conversations fit
+    a few hundred tokens, so batches really pad and layouts really differ)."""
+    import json
+    import random
+
+    rng = random.Random(seed)
+    words = "plan budget save invest debt goal rent fund tax rate home loan card cash spend".split()
+
+    def text(low: int, high: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(low, high))).capitalize() + "."
+
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(json.dumps({"_meta": {"file_name": path.stem, "total_pairs": conversations * turns}}) + "\n")
+        for c in range(conversations):
+            conversation_id = f"00000000-0000-4000-8000-{c:012d}"
+            system = "You are a careful financial planner."
+            history: list[dict] = []
+            for t in range(turns):
+                user, reply = text(3, 30), text(5, 60)
+                history.append({"role": "user", "content": user})
+                out.write(json.dumps({
+                    "id": f"{conversation_id}_turn{2 * t + 2}", "conversation_id": conversation_id,
+                    "turn_number": 2 * t + 2, "system_prompt": system, "conversation_history": list(history),
+                    "current_user_input": user, "target_response": reply}) + "\n")
+                history.append({"role": "assistant", "content": reply})
+    return path

@@ -48,6 +48,8 @@ class FakeBrightRun:
         self.hang_put_names: set[str] = set()  # checkpoint file names whose PUT never finishes
         self.hang_put_after_step: int = 0
         self.fail_put_names: set[str] = set()  # file names whose PUT answers 500
+        self.slow_put_names: set[str] = set()  # checkpoint file names whose PUT answers after slow_put_seconds
+        self.slow_put_seconds = 1.0
         self.forced_errors: dict[str, str] = {}  # operation → GraphQL error code it answers with
         self.terminal = False
         self._server: ThreadingHTTPServer | None = None
@@ -283,6 +285,8 @@ def _handler_for(fake: FakeBrightRun):
                 time.sleep(60)  # the trainer is killed before this answers
                 return
             data = self._body()
+            if checkpoint and name in fake.slow_put_names:
+                time.sleep(fake.slow_put_seconds)
             if name in fake.fail_put_names:
                 return self._send(500, b"storage unavailable", "text/plain")
             fake.blobs[key] = data

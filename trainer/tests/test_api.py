@@ -85,21 +85,52 @@ def test_a_failed_put_leaves_the_checkpoint_uncommitted_and_training_goes_on(tmp
         assert len(events.events) == 1
 
 
-def test_gradient_checkpointing_follows_the_memory_estimate():
-    llama_8b = dict(parameters=8_030_000_000, hidden_size=4096, layers=32, vocab_size=128_256,
-                    sequence_length=2048, quantized=False)
-    h100 = 80 * 10**9
-    use, why = memory.decide_checkpointing(None, device_memory=h100, batch_size=4, **llama_8b)
-    assert use is False and "GiB" in why  # measured: fits, and 1.43× faster without
-    assert memory.decide_checkpointing(None, device_memory=h100, batch_size=16, **llama_8b)[0] is True
-    assert memory.decide_checkpointing(None, device_memory=24 * 10**9, batch_size=4,
-                                       **{**llama_8b, "quantized": True})[0] is True
-    assert memory.decide_checkpointing(True, device_memory=h100, batch_size=1, **llama_8b)[0] is True
-    assert memory.decide_checkpointing(None, device_memory=None, batch_size=64, **llama_8b)[0] is False
+def test_uploads_run_in_the_background_one_at_a_time_and_errors_reach_the_training_thread(tmp_path):
+    import time
+
+    from brightrun_trainer.api.graphql import JobTerminalError
+
+    folders = []
+    for step in (3, 6):
+        folder = tmp_path / f"checkpoint-{step}"
+        folder.mkdir()
+        (folder / "optimizer.pt").write_bytes(b"x" * 1000 * step)
+        (folder / "trainer_state.json").write_text("{}")
+        folders.append(folder)
+    with FakeBrightRun() as fake:
+        api = TrainerApi(GraphQLClient(fake.graphql_url, fake.token), fake.job_id)
+        store = RemoteCheckpointStore(api, Events(), log=lambda line: None)
+        fake.slow_put_names, fake.slow_put_seconds = {"optimizer.pt"}, 1.0
+        started = time.monotonic()
+        store.commit_async(3, folders[0])
+        assert time.monotonic() - started < 0.5 and store.in_flight == 3  # training is not held up
+        assert store.wait(0.05) is False and fake.committed_checkpoints() == []
+        store.commit_async(6, folders[1])  # waits for checkpoint 3 first
+        assert [c["step"] for c in fake.committed_checkpoints()] == [3]
+        assert store.wait(10) is True and store.in_flight is None
+        assert [c["step"] for c in fake.committed_checkpoints()] == [3, 6]
+        # The job ended on the server during an upload: the training thread hears of it once.
+        fake.slow_put_names = set()
+        fake.forced_errors = {"trainerRequestCheckpointUpload": "JOB_TERMINAL"}
+        store.commit_async(9, folders[0])
+        with pytest.raises(JobTerminalError):
+            store.wait(10)
+        assert store.wait(0) is True
+        # SIGTERM's drain never raises and is bounded.
+        fake.forced_errors = {}
+        fake.slow_put_names, fake.slow_put_seconds = {"optimizer.pt"}, 3.0
+        store.commit_async(12, folders[1])
+        started = time.monotonic()
+        assert store.drain(0.2) is False and time.monotonic() - started < 1.0
 
 
 class Control:
     should_save = False
+
+
+class NoUploads:
+    def wait(self, timeout=None):
+        return True
 
 
 class State:
@@ -108,7 +139,7 @@ class State:
 
 
 def test_checkpoint_interval_is_fixed_or_chosen_from_step_time():
-    fixed = CheckpointCallback(store=None, every_steps=5, reporter=Events())
+    fixed = CheckpointCallback(store=NoUploads(), every_steps=5, reporter=Events())
     fixed.on_train_begin(None, State(0), Control())
     saves = []
     for step in range(1, 16):
@@ -118,10 +149,23 @@ def test_checkpoint_interval_is_fixed_or_chosen_from_step_time():
     assert saves == [5, 10]  # never at the last step: the adapter follows
 
     events = Events()
-    auto = CheckpointCallback(store=None, every_steps=None, reporter=events)
+    auto = CheckpointCallback(store=NoUploads(), every_steps=None, reporter=events)
     auto.on_train_begin(None, State(0), Control())
     auto._durations = [2.0] * 10  # two seconds a step → 300 steps is ten minutes of work
     control = Control()
     auto.on_step_end(None, State(300), control)
     assert auto.auto_interval == 300 and control.should_save
     assert events.events and events.events[0][1] == "checkpoint_interval"
+
+
+def test_trainer_endpoint_maps_every_documented_form_to_the_trainer_endpoint():
+    from brightrun_trainer.api.graphql import trainer_endpoint
+
+    assert trainer_endpoint("https://b.example/trainer/graphql") == "https://b.example/trainer/graphql"
+    assert trainer_endpoint("https://b.example/trainer/graphql/") == "https://b.example/trainer/graphql/"
+    # Pods launched before API v1 were given the public endpoint or the bare server URL.
+    assert trainer_endpoint("https://b.example/graphql") == "https://b.example/trainer/graphql"
+    assert trainer_endpoint("https://b.example/") == "https://b.example/trainer/graphql"
+    assert trainer_endpoint("http://127.0.0.1:4000") == "http://127.0.0.1:4000/trainer/graphql"
+    # A prefix path and a query string survive.
+    assert trainer_endpoint("https://b.example/api/graphql?x=1") == "https://b.example/api/trainer/graphql?x=1"

@@ -10,7 +10,8 @@ import pytest
 from brightrun_trainer.config import Hyperparameters
 from brightrun_trainer.data.dataset_file import HistoryTurn, TrainingPair, load_pairs
 from brightrun_trainer.data.examples import (
-    IGNORE_INDEX, Collator, encode_pair, pack, pair_to_messages, prepare, split_by_conversation)
+    IGNORE_INDEX, Collator, Sequence, conversation_layout, encode_pair, encode_sequences, pair_to_messages, per_pair,
+    prepare, split_by_conversation)
 from brightrun_trainer.errors import BadDataError, ConfigError
 
 
@@ -77,23 +78,6 @@ def test_loss_is_on_the_assistant_reply_only(sample_json, tokenizer):
     assert prompt.count(pair.current_user_input) == 1  # the duplicate is gone
 
 
-def test_truncation_cuts_the_context_from_the_left_and_keeps_the_reply(sample_json, tokenizer):
-    pair = load_pairs(sample_json)[0]
-    full = encode_pair(tokenizer, pair, 100_000)
-    reply = sum(label != IGNORE_INDEX for label in full.labels)
-    max_length = 2 * reply
-    assert len(full.input_ids) > max_length
-    cut = encode_pair(tokenizer, pair, max_length)
-    assert cut.truncated and len(cut.input_ids) == max_length
-    assert cut.input_ids[0] == tokenizer.bos_token_id
-    assert [t for t in cut.labels if t != IGNORE_INDEX] == [t for t in full.labels if t != IGNORE_INDEX]
-    context = max_length - reply - 1  # after the kept BOS
-    assert cut.input_ids[-reply - context:] == full.input_ids[-reply - context:]  # the context's end survives
-    # A reply longer than the window keeps its beginning and a quarter of the window of context.
-    short = encode_pair(tokenizer, pair, 128)
-    assert len(short.input_ids) == 128 and sum(t != IGNORE_INDEX for t in short.labels) == 128 - 32
-
-
 def test_split_is_by_conversation_seeded_and_counted(sample_json, tokenizer):
     pairs = load_pairs(sample_json)
     train, evaluation = split_by_conversation(pairs, 0.25, seed=7)
@@ -105,42 +89,9 @@ def test_split_is_by_conversation_seeded_and_counted(sample_json, tokenizer):
     assert any(split_by_conversation(pairs, 0.25, seed=s)[1] != evaluation for s in range(8, 12))
     assert split_by_conversation(pairs, 0.0, seed=7) == (pairs, [])
     data = prepare(pairs, tokenizer, max_length=256, validation_share=0.1, seed=1, packing=False)
-    assert (data.train_examples, data.eval_examples, data.truncated_examples) == (40, 4, 44)
+    assert (data.train_examples, data.eval_examples) == (40, 4)
+    assert data.truncated_examples == data.sequences == 44  # every reply is longer than 256 bytes
     assert not set(data.train_conversations) & set(data.eval_conversations)
-
-
-def test_packing_keeps_examples_apart(sample_json, tokenizer):
-    import torch
-
-    from brightrun_trainer.tiny_llama import build_model
-
-    examples = [encode_pair(tokenizer, p, 96) for p in load_pairs(sample_json)[:6]]
-    for example in examples[::2]:  # mixed lengths
-        del example.input_ids[60:], example.labels[60:]
-    bins = pack(examples, 200)
-    assert sum(len(b["input_ids"]) for b in bins) == sum(len(e.input_ids) for e in examples)
-    assert all(len(b["input_ids"]) <= 200 for b in bins) and len(bins) < len(examples)
-    model = build_model(tokenizer).eval()
-    model.config.use_cache = False  # as in training: packed sequences are only detected without a cache
-    batch = Collator(tokenizer.pad_token_id)(bins)
-    with torch.no_grad():
-        packed_logits = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"]).logits[0]
-        alone = torch.cat([model(input_ids=torch.tensor([e.input_ids])).logits[0]
-                           for e in _in_bin_order(examples, bins)])
-    torch.testing.assert_close(packed_logits, alone, rtol=1e-4, atol=1e-4)
-
-
-def _in_bin_order(examples, bins):
-    remaining = list(examples)
-    ordered = []
-    for b in bins:
-        offset = 0
-        while offset < len(b["input_ids"]):
-            match = next(e for e in remaining if b["input_ids"][offset:offset + len(e.input_ids)] == e.input_ids)
-            remaining.remove(match)
-            ordered.append(match)
-            offset += len(match.input_ids)
-    return ordered
 
 
 def test_bad_files_get_errors_that_name_the_problem(tmp_path):

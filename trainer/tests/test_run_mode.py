@@ -87,9 +87,10 @@ def test_sigterm_during_a_checkpoint_upload_never_commits_it_and_the_job_resumes
         fake.hang_put_names = {"optimizer.pt"}
         fake.hang_put_after_step = 4  # checkpoint 4 goes through; checkpoint 8's upload hangs
         process = start_trainer(fake, tmp_path / "attempt1")
-        deadline = time.monotonic() + 90
-        while not any(k.endswith("/optimizer.pt") and fake.checkpoints[k.split("/")[1]]["step"] == 8
-                      for k in list(fake.puts_started)):
+        deadline = time.monotonic() + 240
+        # The upload runs in the background: training goes on past step 8 while it hangs.
+        while not (any(k.endswith("/optimizer.pt") and fake.checkpoints[k.split("/")[1]]["step"] == 8
+                       for k in list(fake.puts_started)) and ("TRAIN", 10) in fake.metrics):
             assert process.poll() is None and time.monotonic() < deadline, finish(process, 5)[1]
             time.sleep(0.05)
         signalled = time.monotonic()
@@ -99,7 +100,9 @@ def test_sigterm_during_a_checkpoint_upload_never_commits_it_and_the_job_resumes
         assert time.monotonic() - signalled < 5  # inside a spot pod's grace period
         assert [c["step"] for c in fake.committed_checkpoints()] == [4]  # the torn upload is not latest
         assert any(c["step"] == 8 and not c["committed"] for c in fake.checkpoints.values())
-        assert train_steps(fake) == list(range(1, 9))  # flushed before exiting
+        assert "did not finish; it is not committed" in output
+        sent = train_steps(fake)
+        assert sent == list(range(1, len(sent) + 1)) and 10 <= len(sent) <= 12  # flushed; 12 waits for 8
         assert any(event["kind"] == "sigterm" for event in fake.events)
         assert fake.failure is None and fake.completion is None
 
@@ -114,6 +117,26 @@ def test_sigterm_during_a_checkpoint_upload_never_commits_it_and_the_job_resumes
         assert train_steps(fake) == list(range(1, 17))
         assert fake.completion["totalSteps"] == 16
         assert [c["step"] for c in fake.committed_checkpoints()] == [4, 8, 12]
+
+
+def test_sigterm_lets_an_upload_in_flight_finish_and_commit(sample_jsonl, tmp_path):
+    with FakeBrightRun() as fake:
+        fake.job = job_spec(fake, sample_jsonl.read_bytes(), maxSteps=40, checkpointEverySteps=4)
+        fake.slow_put_names, fake.slow_put_seconds = {"optimizer.pt"}, 0.8
+        process = start_trainer(fake, tmp_path)
+        deadline = time.monotonic() + 240
+        while not any(k.endswith("/optimizer.pt") and fake.checkpoints[k.split("/")[1]]["step"] == 8
+                      for k in list(fake.puts_started)):
+            assert process.poll() is None and time.monotonic() < deadline, finish(process, 5)[1]
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)  # checkpoint 8's optimizer.pt is on its way
+        code, output = finish(process, timeout=10)
+        assert code == 143, output
+        # The upload finished within the grace period: checkpoint 8 is the latest, and whole.
+        committed = fake.committed_checkpoints()
+        assert [c["step"] for c in committed] == [4, 8]
+        assert set(committed[-1]["files"]) >= {"adapter_model.safetensors", "optimizer.pt", "trainer_state.json"}
+        assert fake.failure is None and fake.completion is None
 
 
 def test_bad_data_is_reported_with_trainer_fail(tmp_path):

@@ -158,8 +158,9 @@ def test_accumulation_checkpointing_and_the_step_plan_agree_with_the_trainer(sam
     recorder = Recorder()
     result = run_local(LocalOptions(dataset=sample_jsonl, output=tmp_path, preset="conservative",
                                     overrides=overrides), reporter=recorder)
-    total, per_epoch, epochs = plan_steps(preset("conservative", **overrides), result.data.train_examples)
-    assert (total, per_epoch, epochs) == (4, 4, 1)  # 44 examples → 11 batches of 4 → 4 steps of 3
+    total, per_epoch, epochs = plan_steps(preset("conservative", **overrides), len(result.data.train))
+    # At 64 tokens every reply is its own sequence: 44 → 11 batches of 4 → 4 steps of 3.
+    assert len(result.data.train) == 44 and (total, per_epoch, epochs) == (4, 4, 1)
     assert result.global_step == total and result.summary["evalExamples"] == 0
     assert [p["step"] for p in recorder.points] == [1, 2, 3, 4]  # no eval split, no EVAL points
     assert ("INFO", "gradient_checkpointing", "gradient checkpointing on as the job asks") in recorder.events
@@ -178,3 +179,59 @@ def test_a_local_model_path_loads_through_the_hugging_face_classes(sample_jsonl,
                        reporter=recorder)
     assert result.global_step == 3 and (tmp_path / "out" / "adapter_model.safetensors").exists()
     assert any(kind == "quantization_skipped" for _, kind, _ in recorder.events)  # no CUDA here
+
+
+def losses_of(dataset: Path, output: Path, **overrides) -> tuple[list[float], Recorder]:
+    recorder = Recorder()
+    run_local(LocalOptions(dataset=dataset, output=output, preset="aggressive", max_steps=6,
+                           overrides={"max_sequence_length": 512, "validation_share": 0.0, "seed": 5,
+                                      "lora_dropout": 0.0, **overrides}), reporter=recorder)
+    return [p["loss"] for p in recorder.points if p["split"] == "TRAIN"], recorder
+
+
+def test_padding_free_training_has_the_loss_of_padded_training(tmp_path, tokenizer, monkeypatch):
+    from conftest import write_short_conversations
+
+    from brightrun_trainer import kernels
+
+    from brightrun_trainer.data.dataset_file import load_pairs
+    from brightrun_trainer.data.examples import prepare
+
+    dataset = write_short_conversations(tmp_path / "short.jsonl")
+    data = prepare(load_pairs(dataset), tokenizer, max_length=512, validation_share=0.0, seed=5)
+    assert len({len(f["input_ids"]) for f in data.train}) > 4  # batches of these really pad
+    # Same examples in the same order; no LoRA dropout, whose random masks depend on the batch's shape.
+    padded, recorder = losses_of(dataset, tmp_path / "padded", packing=True)
+    kinds = {kind: message for _, kind, message in recorder.events}
+    assert "padded batches (padding-free ones need FlashAttention-2" in kinds["kernels"]  # SDPA here
+    # Padding-free as with FlashAttention-2 (here through SDPA's block-diagonal mask).
+    monkeypatch.setattr(kernels, "padding_free", lambda attention: True)
+    packed, recorder = losses_of(dataset, tmp_path / "packed", packing=True)
+    assert "padding-free batches (varlen)" in {kind: m for _, kind, m in recorder.events}["kernels"]
+    assert len(padded) == len(packed) == 6
+    assert packed == pytest.approx(padded, rel=1e-4)
+
+
+def test_the_run_reports_its_layout_and_the_pairs_layout_is_one_sequence_per_pair(tmp_path):
+    from conftest import write_short_conversations
+
+    dataset = write_short_conversations(tmp_path / "short.jsonl")
+    _, conversations = losses_of(dataset, tmp_path / "conversations", max_sequence_length=4096)
+    _, pairs = losses_of(dataset, tmp_path / "pairs", max_sequence_length=4096, example_layout="pairs")
+    events = {kind: message for _, kind, message in conversations.events}
+    assert events["example_layout"].startswith("One sequence per conversation: the 8 conversations")
+    assert "24 training pairs from 8 conversations in 8 sequences" in events["dataset_prepared"]
+    assert "in 24 sequences" in {kind: m for _, kind, m in pairs.events}["dataset_prepared"]
+
+
+def test_a_run_on_a_file_that_breaks_the_prefix_check_says_it_fell_back(sample_jsonl, tmp_path):
+    from test_layout import break_one_history
+
+    broken, conversation_id = break_one_history(sample_jsonl, tmp_path)
+    recorder = Recorder()
+    result = run_local(LocalOptions(dataset=broken, output=tmp_path / "out", max_steps=1,
+                                    overrides={"max_sequence_length": 64, "validation_share": 0.0}), reporter=recorder)
+    assert result.global_step == 1
+    (message,) = [m for _, kind, m in recorder.events if kind == "example_layout"]
+    assert message.startswith("One sequence per conversation for 11 of 12 conversations; per-pair examples for "
+                              "the other 1") and conversation_id in message

@@ -9,7 +9,11 @@ export const MAX_KEY_NAME = 100;
 
 /** API keys of a workspace (the secret is shown once, at creation) and the workspace itself. */
 export class ApiKeyService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Told after a key is revoked (the service container publishes it to every instance). */
+    private readonly onRevoked: (key: ApiKey) => void | Promise<void> = () => undefined,
+  ) {}
 
   workspace(id: string): Promise<Workspace | null> {
     return this.prisma.workspace.findUnique({ where: { id } });
@@ -48,6 +52,8 @@ export class ApiKeyService {
     if (!key) throw new NotFoundError('API key', id);
     if (callerKeyId === key.id) throw new ValidationError([{ field: 'input.id', message: 'this is the key making the call; revoke it with another admin key' }]);
     if (key.revokedAt) return key;
-    return this.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    const revoked = await this.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await this.onRevoked(revoked);
+    return revoked;
   }
 }

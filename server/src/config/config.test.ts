@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 
 const problems = (env: Record<string, string>) => {
@@ -12,11 +13,40 @@ const problems = (env: Record<string, string>) => {
 };
 
 describe('loadConfig', () => {
+  it("launches the trainer image tagged with the project's own version, never latest; BRIGHTRUN_TRAINER_IMAGE overrides", () => {
+    const root = new URL('../../../', import.meta.url);
+    const version = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string }).version;
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(loadConfig({}, '/srv').runpod.trainerImage).toBe(`ghcr.io/brightrun/lora-trainer:${version}`);
+    expect(loadConfig({ BRIGHTRUN_TRAINER_IMAGE: 'registry.example/trainer:dev' }, '/srv').runpod.trainerImage).toBe('registry.example/trainer:dev');
+    // The release workflow publishes exactly that tag, read from the same package.json.
+    const workflow = readFileSync(new URL('.github/workflows/trainer-image.yml', root), 'utf8');
+    expect(workflow).toContain("require('./package.json').version");
+    expect(workflow).toMatch(/tags: ghcr\.io\/brightrun\/lora-trainer:\$\{\{ steps\.version\.outputs\.version \}\}/);
+    expect(workflow).toContain('file: trainer/Dockerfile');
+    expect(workflow).not.toMatch(/:latest/);
+  });
+
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadConfig({}, '/srv/app');
     expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', dataDir: '/srv/app/.data', provider: 'auto', maxUploadBytes: 500 * 1024 * 1024, importDemoData: true });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.supabase).toBeUndefined();
+  });
+
+  it('reads every request limit from its variable, defaults to LIMIT_DEFAULTS, and refuses bad values by name', () => {
+    expect(loadConfig({}, '/srv').limits).toEqual({
+      maxBodyBytes: 1024 * 1024, maxTokens: 5_000, maxDepth: 10, maxAliases: 30, maxBreadth: 100, maxCost: 50_000,
+      maxResponseBytes: 8 * 1024 * 1024, maxSubscriptionsPerSocket: 50, rateLimit: { perKey: 1_200, perIp: 2_400, perTrainerToken: 600, windowMs: 60_000 }, trustProxy: false,
+    });
+    const set = loadConfig({ BRIGHTRUN_MAX_BODY_KB: '64', BRIGHTRUN_MAX_QUERY_COST: '1000', BRIGHTRUN_RATE_LIMIT_PER_KEY: '0', BRIGHTRUN_RATE_LIMIT_WINDOW_S: '10', BRIGHTRUN_TRUST_PROXY: 'on' }, '/srv').limits;
+    expect(set).toMatchObject({ maxBodyBytes: 64 * 1024, maxCost: 1000, rateLimit: { perKey: 0, windowMs: 10_000 }, trustProxy: true });
+    const found = problems({ BRIGHTRUN_MAX_QUERY_DEPTH: 'deep', BRIGHTRUN_MAX_RESPONSE_MB: '0', BRIGHTRUN_TRUST_PROXY: 'yes' });
+    expect(found).toEqual([
+      expect.stringMatching(/BRIGHTRUN_TRUST_PROXY must be "on" or "off"/),
+      expect.stringMatching(/BRIGHTRUN_MAX_QUERY_DEPTH must be a whole number from 2 to 100 \(got "deep"\); unset it to use 10/),
+      expect.stringMatching(/BRIGHTRUN_MAX_RESPONSE_MB must be a whole number from 1 to 1024/),
+    ]);
   });
 
   it('names every bad variable and its fix at once', () => {

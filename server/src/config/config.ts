@@ -1,4 +1,8 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_HEAVY_LIMITS, type HeavyLimits } from '../limits/heavy.js';
+import { DEFAULT_TRAINER_IMAGE } from '../version.js';
+import { JOB_CACHE_TTL_MS } from '../training/jobs/job-cache.js';
 
 /** Everything the server reads from the environment, validated once at start. */
 export interface Config {
@@ -7,6 +11,8 @@ export interface Config {
   /** Where clients reach the server (signed links); absent → the address it listens on. */
   publicUrl?: string;
   dataDir: string;
+  /** The built dashboard served on the API's origin (BRIGHTRUN_WEB_DIR; default web/build). */
+  webDir: string;
   production: boolean;
   databaseUrl?: string;
   redisUrl?: string;
@@ -26,6 +32,39 @@ export interface Config {
   /** The trainer's Python for the local provider (default: trainer/.venv/bin/python). */
   trainerPython?: string;
   supervisor: SupervisorLimits;
+  limits: RequestLimits;
+  /** Concurrent heavy operations (metric exports, large metric history); see limits/heavy.ts. */
+  heavy: HeavyLimits;
+  /** How long a trainingJob(id) read snapshot may be served (ms; 0: no snapshots). Writes invalidate it at once; see training/jobs/job-cache.ts. */
+  jobCacheTtlMs: number;
+}
+
+/**
+ * What one request, operation, socket or client may ask of the server; all enforced before the
+ * work they bound (see http/limits/). Printed in the schema header and README; defaults there.
+ */
+export interface RequestLimits {
+  /** JSON/GraphQL request bodies and graphql-ws messages (multipart uploads: maxUploadBytes). */
+  maxBodyBytes: number;
+  /** Lexical tokens of one document, counted before it is parsed. */
+  maxTokens: number;
+  /** Nested fields of one operation (braces may nest this much + 10 before parsing). */
+  maxDepth: number;
+  /** Aliases of one operation, fragments expanded. */
+  maxAliases: number;
+  /** Fields in one selection set. */
+  maxBreadth: number;
+  /** Objects an operation may return, multiplied through its page sizes (http/limits/query-limits.ts). */
+  maxCost: number;
+  /** Estimated JSON bytes of one response (or one subscription event). */
+  maxResponseBytes: number;
+  /** Operations in flight on one graphql-ws socket. */
+  maxSubscriptionsPerSocket: number;
+  /** Requests (and graphql-ws operations) per window; 0 turns a limit off. `perTrainerToken`:
+   *  requests to /trainer/graphql per job token (a trainer reports about once per 2 s). */
+  rateLimit: { perKey: number; perIp: number; perTrainerToken: number; windowMs: number };
+  /** Take the client address from X-Forwarded-For (behind a proxy you run) rather than the socket. */
+  trustProxy: boolean;
 }
 
 export interface SupervisorLimits {
@@ -34,12 +73,32 @@ export interface SupervisorLimits {
   heartbeatTimeoutMs: number;
   /** A pod that has not started running after this long is given up and relaunched. */
   podStartTimeoutMs: number;
+  /** Reports keep coming but the step has not moved for this long while TRAINING → a stall: the job fails. */
+  stallTimeoutMs: number;
   /** Spot interruptions resumed automatically before the job is failed. */
   maxInterruptions: number;
   /** Launch attempts when the provider has no capacity or rate-limits, with exponential backoff. */
   maxLaunchAttempts: number;
   launchBackoffMs: number;
 }
+
+/** The limits' defaults, in the units of their variables: one source for config, schema header and README. */
+export const LIMIT_DEFAULTS = {
+  BRIGHTRUN_MAX_BODY_KB: 1024,
+  BRIGHTRUN_MAX_QUERY_TOKENS: 5_000,
+  BRIGHTRUN_MAX_QUERY_DEPTH: 10,
+  BRIGHTRUN_MAX_QUERY_ALIASES: 30,
+  BRIGHTRUN_MAX_QUERY_BREADTH: 100,
+  BRIGHTRUN_MAX_QUERY_COST: 50_000,
+  BRIGHTRUN_MAX_RESPONSE_MB: 8,
+  BRIGHTRUN_MAX_SUBSCRIPTIONS_PER_SOCKET: 50,
+  BRIGHTRUN_RATE_LIMIT_PER_KEY: 1_200,
+  BRIGHTRUN_RATE_LIMIT_PER_IP: 2_400,
+  /** A trainer sends a report every 2 s (trainer/brightrun_trainer/api/reporter.py) plus a few
+   *  checkpoint calls and retries: about 40 a minute, so 600 leaves it 15 times the room. */
+  BRIGHTRUN_TRAINER_RATE_LIMIT_PER_TOKEN: 600,
+  BRIGHTRUN_RATE_LIMIT_WINDOW_S: 60,
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -138,9 +197,35 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     tickMs: integer('BRIGHTRUN_SUPERVISOR_TICK_MS', 5_000, 50, 600_000),
     heartbeatTimeoutMs: integer('BRIGHTRUN_HEARTBEAT_TIMEOUT_S', 600, 1, 86_400) * 1000,
     podStartTimeoutMs: integer('BRIGHTRUN_POD_START_TIMEOUT_S', 1200, 1, 86_400) * 1000,
+    stallTimeoutMs: integer('BRIGHTRUN_STALL_TIMEOUT_S', 1800, 1, 86_400) * 1000,
     maxInterruptions: integer('BRIGHTRUN_MAX_INTERRUPTIONS', 5, 0, 100),
     maxLaunchAttempts: integer('BRIGHTRUN_MAX_LAUNCH_ATTEMPTS', 6, 1, 100),
     launchBackoffMs: integer('BRIGHTRUN_LAUNCH_BACKOFF_MS', 15_000, 10, 3_600_000),
+  };
+  const trustProxy = (get('BRIGHTRUN_TRUST_PROXY') ?? 'off').toLowerCase();
+  if (!['on', 'off'].includes(trustProxy)) problems.push(`BRIGHTRUN_TRUST_PROXY must be "on" or "off" (got "${trustProxy}")`);
+  const limit = (name: keyof typeof LIMIT_DEFAULTS, min: number, max: number) => integer(name, LIMIT_DEFAULTS[name], min, max);
+  const limits: RequestLimits = {
+    maxBodyBytes: limit('BRIGHTRUN_MAX_BODY_KB', 1, 1_048_576) * 1024,
+    maxTokens: limit('BRIGHTRUN_MAX_QUERY_TOKENS', 10, 1_000_000),
+    maxDepth: limit('BRIGHTRUN_MAX_QUERY_DEPTH', 2, 100),
+    maxAliases: limit('BRIGHTRUN_MAX_QUERY_ALIASES', 0, 100_000),
+    maxBreadth: limit('BRIGHTRUN_MAX_QUERY_BREADTH', 1, 100_000),
+    maxCost: limit('BRIGHTRUN_MAX_QUERY_COST', 1, 1_000_000_000),
+    maxResponseBytes: limit('BRIGHTRUN_MAX_RESPONSE_MB', 1, 1024) * 1024 * 1024,
+    maxSubscriptionsPerSocket: limit('BRIGHTRUN_MAX_SUBSCRIPTIONS_PER_SOCKET', 1, 10_000),
+    rateLimit: {
+      perKey: limit('BRIGHTRUN_RATE_LIMIT_PER_KEY', 0, 10_000_000),
+      perIp: limit('BRIGHTRUN_RATE_LIMIT_PER_IP', 0, 10_000_000),
+      perTrainerToken: limit('BRIGHTRUN_TRAINER_RATE_LIMIT_PER_TOKEN', 0, 10_000_000),
+      windowMs: limit('BRIGHTRUN_RATE_LIMIT_WINDOW_S', 1, 86_400) * 1000,
+    },
+    trustProxy: trustProxy === 'on',
+  };
+  const heavy: HeavyLimits = {
+    ...DEFAULT_HEAVY_LIMITS,
+    perWorkspace: integer('BRIGHTRUN_HEAVY_PER_WORKSPACE', DEFAULT_HEAVY_LIMITS.perWorkspace, 1, 1_000),
+    total: integer('BRIGHTRUN_HEAVY_TOTAL', DEFAULT_HEAVY_LIMITS.total, 1, 10_000),
   };
   const publicUrl = url('BRIGHTRUN_PUBLIC_URL');
   const runpodRest = url('RUNPOD_REST_URL');
@@ -152,6 +237,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host,
     publicUrl,
     dataDir: path.resolve(cwd, get('BRIGHTRUN_DATA_DIR') ?? '.data'),
+    webDir: path.resolve(cwd, get('BRIGHTRUN_WEB_DIR') ?? fileURLToPath(new URL('../../../web/build/', import.meta.url))),
     production: env.NODE_ENV === 'production',
     databaseUrl,
     redisUrl,
@@ -160,7 +246,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       apiKey: runpodKey,
       restUrl: runpodRest,
       graphqlUrl: runpodGraphql,
-      trainerImage: get('BRIGHTRUN_TRAINER_IMAGE') ?? 'ghcr.io/brightrun/lora-trainer:latest',
+      trainerImage: get('BRIGHTRUN_TRAINER_IMAGE') ?? DEFAULT_TRAINER_IMAGE,
     },
     provider,
     demoSpeedup,
@@ -170,5 +256,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     importDemoData: demoData === 'on',
     trainerPython: get('BRIGHTRUN_TRAINER_PYTHON'),
     supervisor,
+    limits,
+    heavy,
+    jobCacheTtlMs: integer('BRIGHTRUN_JOB_CACHE_TTL_MS', JOB_CACHE_TTL_MS, 0, 3_600_000),
   };
 }

@@ -21,8 +21,15 @@ export interface FileFacts extends Pick<DatasetAnalysis, 'encoding' | 'sha256' |
  * (the only thing that grows is the set of conversation ids), and hands each conversation to
  * the caller.
  */
+/** Where a conversation sits in the file, for reporting a repeated id. */
+export interface ConversationLines {
+  firstLine: number;
+  lastLine: number;
+}
+
 export class AnalysisBuilder {
-  private readonly conversationIds = new Set<string>();
+  /** Each conversation id seen, with the lines it was read from. */
+  private readonly conversationIds = new Map<string, ConversationLines>();
   private readonly quality = new QualityAccumulator();
   private readonly tokens = new TokenStatsAccumulator();
   private readonly scaffolding = new ScaffoldingAccumulator();
@@ -38,12 +45,28 @@ export class AnalysisBuilder {
     return this.conversationIds.size;
   }
 
-  async add(conversation: ConversationRecord): Promise<void> {
-    // A JSONL conversation whose lines are not contiguous arrives in parts: count it once.
-    if (!this.conversationIds.has(conversation.conversationId)) {
-      this.conversationIds.add(ownCopy(conversation.conversationId));
-      this.scaffolding.addConversation(conversation);
+  /**
+   * Takes one conversation read from `lines`. `valid` false: it was refused (its problem is
+   * logged) and is only remembered, so that a repeat of its id is still recognised.
+   */
+  async add(conversation: ConversationRecord, lines: ConversationLines, valid = true): Promise<void> {
+    const id = conversation.conversationId;
+    const earlier = this.conversationIds.get(id);
+    if (earlier !== undefined) {
+      // One conversation in two places: merging would misnumber its turns and index it twice.
+      const first = earlier.firstLine === earlier.lastLine ? `line ${earlier.firstLine}` : `lines ${earlier.firstLine}–${earlier.lastLine}`;
+      this.problems.add('INVALID_CONTENT', {
+        line: lines.firstLine,
+        conversation: id,
+        message:
+          `line ${lines.firstLine}: conversation ${id} already appeared at ${first}; a conversation must appear once, ` +
+          'with all its pairs together — merge the two parts or give one of them its own conversation_id.',
+      });
+      return;
     }
+    this.conversationIds.set(ownCopy(id), { ...lines });
+    if (!valid) return;
+    this.scaffolding.addConversation(conversation);
     this.pairCount += conversation.pairCount;
     this.trainablePairCount += conversation.trainablePairCount;
     // Once the file is known to be invalid, only the counting above still matters.

@@ -1,10 +1,11 @@
 import type { AnalysisBuilder } from './analysis-builder.js';
+import { MAX_PAIRS_PER_CONVERSATION } from './analyze-jsonl.js';
 import { issuesToProblems } from './issues.js';
 import { readJsonDocument } from './json-reader.js';
 import { buildConversationRecord, toTrainingPair } from './normalize.js';
 import type { ProblemLog } from './problems.js';
 import { FORMAT_SPEC, conversationSchema, fileMetadataSchema, jsonPairSchema } from './schema.js';
-import type { TrainingPair } from './types.js';
+import type { ConversationRecord, TrainingPair } from './types.js';
 
 export interface JsonFacts {
   fileMetadata: Record<string, unknown> | null;
@@ -19,6 +20,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+function conversationIdOf(value: unknown): string | null {
+  if (!isObject(value) || !isObject(value.conversation_metadata)) return null;
+  const id = value.conversation_metadata.conversation_id;
+  return typeof id === 'string' ? id : null;
+}
+
 function describeForeignDocument(keys: string[]): string {
   if (keys.includes('messages')) return 'It looks like a single OpenAI-style chat ({"messages": [...]}).';
   const shown = keys.slice(0, 6).join(', ');
@@ -26,11 +33,11 @@ function describeForeignDocument(keys: string[]): string {
 }
 
 /** Validates one element of `conversations` and turns it into a record, or reports why not. */
-function toConversation(value: unknown, index: number, problems: ProblemLog) {
+function toConversation(value: unknown, index: number, line: number, problems: ProblemLog) {
   const parsed = conversationSchema.safeParse(value);
-  const place = `conversations[${index}]`;
+  const place = `conversations[${index}] (line ${line})`;
   if (!parsed.success) {
-    for (const problem of issuesToProblems(parsed.error.issues, value, { conversation: index, place })) problems.add('INVALID_CONTENT', problem);
+    for (const problem of issuesToProblems(parsed.error.issues, value, { conversation: index, place, line })) problems.add('INVALID_CONTENT', problem);
     return null;
   }
   const { conversation_metadata: meta, training_pairs: rawPairs } = parsed.data;
@@ -44,8 +51,17 @@ function toConversation(value: unknown, index: number, problems: ProblemLog) {
       continue;
     }
     valid = false;
-    const at = { conversation, place: `${place} (${conversation})`, fieldPrefix: `training_pairs[${i}]` };
+    const at = { conversation, line, place: `conversations[${index}] (${conversation}, line ${line})`, fieldPrefix: `training_pairs[${i}]` };
     for (const problem of issuesToProblems(pair.error.issues, rawPairs[i], at)) problems.add('INVALID_CONTENT', problem);
+  }
+  if (rawPairs.length > MAX_PAIRS_PER_CONVERSATION) {
+    problems.add('INVALID_CONTENT', {
+      line,
+      conversation,
+      field: 'training_pairs',
+      message: `${place}: conversation ${conversation} holds ${rawPairs.length.toLocaleString('en-US')} pairs, more than the ${MAX_PAIRS_PER_CONVERSATION.toLocaleString('en-US')} of any real conversation — split it or check the export.`,
+    });
+    return null;
   }
   if (!valid) return null;
   const s = meta.scaffolding;
@@ -101,8 +117,14 @@ export async function analyzeJson(chunks: AsyncIterable<Buffer>, builder: Analys
         break;
       case 'conversation': {
         sawConversations = true;
-        const record = toConversation(event.value, event.index, problems);
-        if (record) await builder.add(record);
+        const record = toConversation(event.value, event.index, event.line, problems);
+        const lines = { firstLine: event.line, lastLine: event.line };
+        if (record) await builder.add(record, lines);
+        else {
+          // Refused; its id is still remembered so that a repeat of it is reported too.
+          const id = conversationIdOf(event.value);
+          if (id !== null) await builder.add({ conversationId: id } as ConversationRecord, lines, false);
+        }
         break;
       }
       case 'end':

@@ -24,15 +24,18 @@ describe('analyzeDataset on bad input', () => {
     expect(conversations).toHaveLength(6);
   });
 
-  it('locates a syntax error in the middle of the file by path and line range', async () => {
+  it('locates a syntax error in the middle of the file by exact line and column, and by path', async () => {
     const broken = json.toString('utf8').replace('"turn_number": 5,', '"turn_number": 5,,');
-    const errorLine = broken.slice(0, broken.indexOf(',,')).split('\n').length;
+    const before = broken.slice(0, broken.indexOf(',,') + 1);
+    const errorLine = before.split('\n').length;
+    const errorColumn = before.length - before.lastIndexOf('\n'); // the second comma
     const problems = expectProblems((await analyze(broken)).result);
     expect(problems.kind).toBe('INVALID_JSON');
-    expect(problems.problems[0]!.message).toMatch(/^Invalid JSON in conversations\[0\]\.training_pairs\[4\] \(lines (\d+)–(\d+)\): expected an object key/);
-    const [, from, to] = /lines (\d+)–(\d+)/.exec(problems.problems[0]!.message)!;
-    expect(Number(from)).toBeLessThanOrEqual(errorLine);
-    expect(Number(to)).toBeGreaterThanOrEqual(errorLine);
+    expect(problems.problems).toHaveLength(1);
+    expect(problems.problems[0]).toMatchObject({ line: errorLine, column: errorColumn });
+    expect(problems.problems[0]!.message).toBe(
+      `Invalid JSON at line ${errorLine}, column ${errorColumn} (in conversations[0].training_pairs[4]): expected a key in double quotes after ",", found "," — fix the syntax there or export the file again.`,
+    );
   });
 
   it('reports a cut-off last JSONL line', async () => {
@@ -98,21 +101,29 @@ describe('analyzeDataset on bad input', () => {
     data.conversations[5].conversation_metadata.scaffolding.persona_key = null;
     const problems = expectProblems((await analyze(JSON.stringify(data, null, 2))).result);
     expect(problems.kind).toBe('INVALID_CONTENT');
+    const text = JSON.stringify(data, null, 2);
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    // Each conversation's problems carry the line its object starts on.
+    const third = lineOf('"dc48bfe6-9998-412a-b002-ac19d001be64"') - 2;
+    const fifth = lineOf(`"${data.conversations[5].conversation_metadata.conversation_id}"`) - 2;
     expect(problems.problems).toEqual([
       {
+        line: third,
         conversation: 'dc48bfe6-9998-412a-b002-ac19d001be64',
         field: 'training_pairs[1].turn_number',
-        message: 'conversations[3] (dc48bfe6-9998-412a-b002-ac19d001be64): field "training_pairs[1].turn_number" must be a whole number of at least 1 (got number 0)',
+        message: `conversations[3] (dc48bfe6-9998-412a-b002-ac19d001be64, line ${third}): field "training_pairs[1].turn_number" must be a whole number of at least 1 (got number 0)`,
       },
       {
+        line: third,
         conversation: 'dc48bfe6-9998-412a-b002-ac19d001be64',
         field: 'training_pairs[2].target_response',
-        message: 'conversations[3] (dc48bfe6-9998-412a-b002-ac19d001be64): field "training_pairs[2].target_response" must be a string or null (got number 5)',
+        message: `conversations[3] (dc48bfe6-9998-412a-b002-ac19d001be64, line ${third}): field "training_pairs[2].target_response" must be a string or null (got number 5)`,
       },
       {
+        line: fifth,
         conversation: 5,
         field: 'conversation_metadata.scaffolding.persona_key',
-        message: 'conversations[5]: field "conversation_metadata.scaffolding.persona_key" must be a string (got null)',
+        message: `conversations[5] (line ${fifth}): field "conversation_metadata.scaffolding.persona_key" must be a string (got null)`,
       },
     ]);
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { analyzeDataset } from './analyze.js';
-import { SAMPLE_JSON, SAMPLE_JSONL, analyze, chunked, expectOk, readSample } from './test-support.js';
+import { SAMPLE_JSON, SAMPLE_JSONL, analyze, chunked, expectOk, expectProblems, readSample } from './test-support.js';
 
 const json = readSample(SAMPLE_JSON);
 const jsonl = readSample(SAMPLE_JSONL);
@@ -97,15 +97,29 @@ describe('analyzeDataset on the real sample', () => {
     expect(expectOk((await analyze(crlf)).result)).toMatchObject({ encoding: 'JSONL', conversationCount: 12, trainablePairCount: 44 });
   });
 
-  it('counts a JSONL conversation once even when its lines are not contiguous', async () => {
+  it('refuses a JSONL conversation id repeated in non-adjacent places, naming both places', async () => {
+    // Before: counted once (conversationCount 12) but handed out twice, so indexed twice.
     const [meta, ...pairs] = jsonl.toString('utf8').trimEnd().split('\n');
     const moved = [meta, ...pairs.slice(1), pairs[0]].join('\n'); // first pair of conversation 1 moved to the end
-    const { result, conversations } = await analyze(moved);
-    const analysis = expectOk(result);
-    expect(analysis.conversationCount).toBe(12);
-    expect(conversations).toHaveLength(13);
-    expect(conversations[12]!.conversationId).toBe(conversations[0]!.conversationId);
-    expect(analysis.scaffolding.personas).toEqual({ anxious_planner: 4, overwhelmed_avoider: 4, pragmatic_optimist: 4 });
+    const id = JSON.parse(pairs[0]!).conversation_id as string;
+    const lastLine = pairs.length + 1;
+    const { result } = await analyze(moved);
+    const problems = expectProblems(result);
+    expect(problems.kind).toBe('INVALID_CONTENT');
+    expect(problems.problems).toHaveLength(1);
+    const firstRun = pairs.slice(1).filter((line) => JSON.parse(line).conversation_id === id).length;
+    expect(problems.problems[0]).toMatchObject({ line: lastLine, conversation: id });
+    expect(problems.problems[0]!.message).toContain(`line ${lastLine}: conversation ${id} already appeared at ${firstRun === 1 ? 'line 2' : `lines 2–${firstRun + 1}`}`);
+  });
+
+  it('refuses a JSON conversation id that appears twice, naming both lines', async () => {
+    const data = JSON.parse(json.toString('utf8'));
+    data.conversations.push(data.conversations[2]);
+    const text = JSON.stringify(data, null, 1);
+    const problems = expectProblems((await analyze(text)).result);
+    expect(problems.kind).toBe('INVALID_CONTENT');
+    const id = data.conversations[2].conversation_metadata.conversation_id;
+    expect(problems.problems).toEqual([expect.objectContaining({ conversation: id, message: expect.stringMatching(new RegExp(`^line \\d+: conversation ${id} already appeared at line \\d+`)) })]);
   });
 
   it('waits for onConversation before reading on (backpressure)', async () => {

@@ -3,7 +3,7 @@ import { analyzeJson } from './analyze-json.js';
 import { analyzeJsonl } from './analyze-jsonl.js';
 import { MeteredInput, TooLargeError } from './byte-source.js';
 import { DETECTION_WINDOW_BYTES, detectEncoding } from './detect.js';
-import { JsonSyntaxError, OversizedValueError } from './json-reader.js';
+import { JsonReadError, OversizedValueError } from './json-reader.js';
 import { LineTooLongError, readLines } from './jsonl-lines.js';
 import { ProblemLog, formatBytes } from './problems.js';
 import type { ConversationRecord, DatasetAnalysis, DatasetEncoding, DatasetProblems } from './types.js';
@@ -64,7 +64,7 @@ async function detect(metered: MeteredInput, problems: ProblemLog): Promise<Data
     // for every small chunk would cost quadratic time.
     if (chunk !== null) {
       peekedBytes += chunk.length;
-      if (chunk.indexOf(0x0a) === -1 && peekedBytes < DETECTION_WINDOW_BYTES) continue;
+      if (chunk.indexOf(0x0a) === -1 && chunk.indexOf(0x0d) === -1 && peekedBytes < DETECTION_WINDOW_BYTES) continue;
     }
     const detection = detectEncoding(metered.prefix(), chunk === null);
     if (!detection.decided) continue;
@@ -100,23 +100,34 @@ async function read(encoding: DatasetEncoding, metered: MeteredInput, builder: A
     }
   }
   try {
-    const facts = await analyzeJson(withoutByteOrderMark(metered.chunks()), builder, problems);
+    const facts = await analyzeJson(metered.chunks(), builder, problems);
     return { encoding, ...facts, declaredTotalPairs: null };
   } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      const lines = error.firstLine === error.lastLine ? `line ${error.lastLine}` : `lines ${error.firstLine}–${error.lastLine}`;
-      problems.add('INVALID_JSON', {
-        line: error.firstLine,
-        message: error.atEnd
-          ? `The file ends in the middle of ${error.where} (line ${error.lastLine}, after ${formatBytes(metered.sizeBytes)}): ` +
-            'the JSON is incomplete, so the file was probably cut off during export or upload — export or upload it again.'
-          : `Invalid JSON in ${error.where} (${lines}): ${error.reason} — fix the syntax there or export the file again.`,
-      });
+    if (error instanceof JsonReadError) {
+      const at = `line ${error.line}, column ${error.column}`;
+      if (error.kind === 'content') {
+        problems.add('INVALID_CONTENT', {
+          line: error.line,
+          column: error.column,
+          ...(error.where.startsWith('the ') ? {} : { field: error.where }),
+          message: `${at} (in ${error.where}): ${error.reason}.`,
+        });
+      } else {
+        problems.add('INVALID_JSON', {
+          line: error.line,
+          column: error.column,
+          message: error.atEnd
+            ? `The file ends in the middle of ${error.where} (${at}, after ${formatBytes(metered.sizeBytes)}): ` +
+              'the JSON is incomplete, so the file was probably cut off during export or upload — export or upload it again.'
+            : `Invalid JSON at ${at} (in ${error.where}): ${error.reason} — fix the syntax there or export the file again.`,
+        });
+      }
       return emptyFacts(encoding);
     }
     if (error instanceof OversizedValueError) {
       problems.add('INVALID_CONTENT', {
-        message: `${error.where} holds more than ${formatBytes(error.limitChars)} of text, more than any real conversation — split it or check the export.`,
+        line: error.line,
+        message: `${error.where} (from line ${error.line}) holds more than ${formatBytes(error.limitChars)} of text, more than any real conversation — split it or check the export.`,
       });
       return emptyFacts(encoding);
     }
@@ -126,14 +137,4 @@ async function read(encoding: DatasetEncoding, metered: MeteredInput, builder: A
 
 function emptyFacts(encoding: DatasetEncoding): Facts {
   return { encoding, fileMetadata: null, consultantProfile: null, vertical: null, formatSpec: null, version: null, declaredQuality: null, declaredTotalPairs: null };
-}
-
-/** The JSON parser does not skip a UTF-8 byte-order mark; JSON.parse-style readers do. */
-async function* withoutByteOrderMark(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let first = true;
-  for await (const chunk of chunks) {
-    if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) yield chunk.subarray(3);
-    else yield chunk;
-    first = false;
-  }
 }

@@ -72,7 +72,10 @@ export function detectEncoding(prefix: Buffer, complete: boolean): Detection {
   }
   if (first !== 0x7b /* { */) return describeStart(prefix.subarray(start, start + 512).toString('utf8'));
 
-  const newline = prefix.indexOf(0x0a, start);
+  // The first line ends at LF, CRLF or a lone CR (classic Mac line ends).
+  const lf = prefix.indexOf(0x0a, start);
+  const cr = prefix.indexOf(0x0d, start);
+  const newline = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
   if (newline === -1) {
     if (!complete && prefix.length < DETECTION_WINDOW_BYTES) return NEED_MORE;
     if (!complete) return { decided: true, encoding: 'JSON' };

@@ -1,4 +1,5 @@
-import { ValueBuilder, type JsonToken } from './value-builder.js';
+import type { PositionedToken } from './json-tokenizer.js';
+import { ValueBuilder } from './value-builder.js';
 
 // Walks the token stream of a full brightrun-lora-v4 file: the two small top-level objects
 // are built whole, `conversations` one element at a time, anything else is skipped. Only
@@ -7,7 +8,8 @@ import { ValueBuilder, type JsonToken } from './value-builder.js';
 export type JsonDocumentEvent =
   | { type: 'fileMetadata'; value: unknown }
   | { type: 'consultantProfile'; value: unknown }
-  | { type: 'conversation'; index: number; value: unknown }
+  /** `line`: where the conversation's object starts in the file. */
+  | { type: 'conversation'; index: number; value: unknown; line: number }
   /** `conversations` is there but is not a list. */
   | { type: 'conversationsNotList'; value: unknown }
   /** The top-level object is complete; its keys, in order. */
@@ -18,13 +20,18 @@ export class OversizedValueError extends Error {
   constructor(
     readonly where: string,
     readonly limitChars: number,
+    /** Where the value starts. */
+    readonly line: number,
   ) {
     super(`${where} exceeds ${limitChars} characters`);
     this.name = 'OversizedValueError';
   }
 }
 
-export const MAX_CONVERSATION_CHARS = 64 * 1024 * 1024;
+/** Characters of text in one conversation (all its pairs, histories repeated). */
+export const MAX_CONVERSATION_CHARS = 32 * 1024 * 1024;
+/** Characters of text in training_file_metadata or consultant_profile (kept in the database). */
+export const MAX_METADATA_CHARS = 1024 * 1024;
 
 type Capture = 'fileMetadata' | 'consultantProfile' | 'conversation' | 'conversationsNotList';
 
@@ -34,8 +41,8 @@ const TOP_LEVEL_CAPTURES: Record<string, Capture> = {
   conversations: 'conversationsNotList', // reached only when `conversations` is not a list
 };
 
-const isStart = (token: JsonToken) => token.name === 'startObject' || token.name === 'startArray';
-const isEnd = (token: JsonToken) => token.name === 'endObject' || token.name === 'endArray';
+const isStart = (token: PositionedToken) => token.name === 'startObject' || token.name === 'startArray';
+const isEnd = (token: PositionedToken) => token.name === 'endObject' || token.name === 'endArray';
 
 export class DocumentWalker {
   private opened = false; // the top-level "{" has been read
@@ -45,7 +52,7 @@ export class DocumentWalker {
   private conversationIndex = 0;
   private skipDepth = 0; // nesting inside a top-level value nobody needs
   private readonly keys: string[] = [];
-  private capture: { kind: Capture; builder: ValueBuilder } | null = null;
+  private capture: { kind: Capture; builder: ValueBuilder; line: number } | null = null;
 
   /** Where the last token was, as a path such as `conversations[3].training_pairs[1].id`. */
   where(): string {
@@ -56,7 +63,7 @@ export class DocumentWalker {
     return inner === '' ? base : `${base}${inner.startsWith('[') ? '' : '.'}${inner}`;
   }
 
-  consume(token: JsonToken): JsonDocumentEvent | null {
+  consume(token: PositionedToken): JsonDocumentEvent | null {
     if (this.capture) return this.continueCapture(token);
     if (this.skipDepth > 0) {
       if (isStart(token)) this.skipDepth += 1;
@@ -96,20 +103,21 @@ export class DocumentWalker {
     return null;
   }
 
-  private startCapture(kind: Capture, token: JsonToken): JsonDocumentEvent | null {
-    this.capture = { kind, builder: new ValueBuilder() };
+  private startCapture(kind: Capture, token: PositionedToken): JsonDocumentEvent | null {
+    this.capture = { kind, builder: new ValueBuilder(), line: token.line ?? 1 };
     return this.continueCapture(token);
   }
 
-  private continueCapture(token: JsonToken): JsonDocumentEvent | null {
+  private continueCapture(token: PositionedToken): JsonDocumentEvent | null {
     const capture = this.capture!;
     if (!capture.builder.consume(token)) {
-      if (capture.builder.textLength > MAX_CONVERSATION_CHARS) throw new OversizedValueError(this.where(), MAX_CONVERSATION_CHARS);
+      const limit = capture.kind === 'conversation' ? MAX_CONVERSATION_CHARS : MAX_METADATA_CHARS;
+      if (capture.builder.textLength > limit) throw new OversizedValueError(this.where(), limit, capture.line);
       return null;
     }
     this.capture = null;
     const value = capture.builder.value;
-    if (capture.kind === 'conversation') return { type: 'conversation', index: this.conversationIndex++, value };
+    if (capture.kind === 'conversation') return { type: 'conversation', index: this.conversationIndex++, value, line: capture.line };
     this.topKey = null;
     return { type: capture.kind, value };
   }

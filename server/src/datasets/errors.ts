@@ -26,3 +26,22 @@ export class DuplicateDatasetError extends Error {
 export class UploadStateError extends Error {
   readonly code = 'UPLOAD_NOT_FINALIZABLE';
 }
+
+/**
+ * A READY dataset's stored bytes no longer match what was imported (its sha256 and size, or its
+ * conversation index): nothing is served from them. Raised by every read path that serves them.
+ */
+export class DatasetIntegrityError extends Error {
+  readonly code = 'DATASET_INTEGRITY';
+  constructor(
+    readonly datasetId: string,
+    problem: string,
+  ) {
+    super(`The stored file of dataset ${datasetId} ${problem}; nothing was served from it. Upload the file again as a new dataset (and report this: stored files never change after import).`);
+  }
+}
+
+/** Conversation pages are refused while the server already reads its limit of them. */
+export class ConversationBudgetError extends Error {
+  readonly code = 'RESPONSE_BUDGET_EXCEEDED';
+}

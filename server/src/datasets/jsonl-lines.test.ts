@@ -7,7 +7,7 @@ async function collect(chunks: string[], maxLineBytes?: number): Promise<Line[]>
   }
   const lines: Line[] = [];
   for await (const line of readLines(source(), maxLineBytes)) lines.push(line);
-  return lines;
+  return lines.map(({ bytes: _bytes, ...rest }) => rest as Line);
 }
 
 describe('readLines', () => {
@@ -29,6 +29,27 @@ describe('readLines', () => {
     const lines: string[] = [];
     for await (const line of readLines(source())) lines.push(line.text);
     expect(lines).toEqual(['café → 日本', 'next']);
+  });
+
+  it('counts a lone CR as a line end, also across chunks, and CRLF once', async () => {
+    const lines = await collect(['{"a":1}\r{"b":2}\r', '{"c":3}\r', '\n{"d":4}']);
+    expect(lines.map((l) => [l.number, l.text])).toEqual([
+      [1, '{"a":1}'],
+      [2, '{"b":2}'],
+      [3, '{"c":3}'],
+      [4, '{"d":4}'],
+    ]);
+  });
+
+  it('marks a line that is not valid UTF-8 with the column of the first bad byte', async () => {
+    async function* source() {
+      yield Buffer.from('ok\n', 'utf8');
+      yield Buffer.concat([Buffer.from('é1', 'utf8'), Buffer.from([0xe9, 0x41]), Buffer.from('\n')]);
+    }
+    const lines: Line[] = [];
+    for await (const line of readLines(source())) lines.push(line);
+    expect(lines[0]!.invalidUtf8Column).toBeUndefined();
+    expect(lines[1]).toMatchObject({ number: 2, text: '', invalidUtf8Column: 3 });
   });
 
   it('stops on a line longer than the limit', async () => {

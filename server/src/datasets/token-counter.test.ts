@@ -81,4 +81,29 @@ describe('TokenCounter', () => {
     expect(counter.messageMisses).toBe(5);
     for (let i = 0; i < 200; i++) expect(counter.count(`word${i} other${i}`)).toBe(llama3Tokenizer.encode(`word${i} other${i}`, plain).length);
   });
+
+  it('counts a 1 MB run of non-whitespace in linear time (it crashed the process; 100 kB took 2 s)', () => {
+    const counter = new TokenCounter();
+    const time = (text: string) => {
+      const started = performance.now();
+      const count = counter.count(text);
+      return { count, ms: performance.now() - started };
+    };
+    const letters = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+    const small = time(letters(100_000));
+    const large = time(letters(1_000_000));
+    console.log(`[tokenizer] 100 kB of letters in ${small.ms.toFixed(0)} ms, 1 MB in ${large.ms.toFixed(0)} ms`);
+    expect(large.ms).toBeLessThan(15_000);
+    // Linear: ten times the text costs about ten times the time, not a hundred.
+    expect(large.ms).toBeLessThan(Math.max(small.ms, 50) * 30);
+    // Sliced counts stay close to the library's on text it can still count.
+    const sample = letters(4_000);
+    const exact = llama3Tokenizer.encode(sample, plain).length;
+    expect(Math.abs(new TokenCounter().count(sample) - exact)).toBeLessThanOrEqual(Math.ceil(sample.length / 256));
+  });
+
+  it('keeps special-token look-alikes exact inside long text', () => {
+    const text = `${'intro words '.repeat(50)}<|eot_id|>${'more text here '.repeat(50)}<|start_header_id|>user<|end_header_id|> tail`;
+    expect(new TokenCounter().count(text)).toBe(llama3Tokenizer.encode(text, plain).length);
+  });
 });

@@ -143,6 +143,8 @@ export type DatasetProblemKind = 'INVALID_JSON' | 'WRONG_FORMAT' | 'INVALID_CONT
 export interface DatasetProblem {
   /** 1-based line in the file (JSONL, and where a full-JSON position is known). */
   line?: number;
+  /** 1-based column (in characters) on that line, where the exact place is known (syntax errors, bad bytes, limits). */
+  column?: number;
   /** The conversation's uuid when known, else its 0-based position in the file. */
   conversation?: string | number;
   /** Dotted path of the offending field inside the pair or conversation. */

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { Readiness } from './readiness.js';
+import { stampApiHeaders } from './api-headers.js';
 import { serveGraphiqlAsset } from './graphiql.js';
 import { TRAINER_GRAPHQL_PATH, pathOf } from './paths.js';
+import type { StaticSite } from './static-site.js';
 import type { PublicYoga, TrainerYoga } from './yoga.js';
 
 export interface Routes {
@@ -9,6 +11,10 @@ export interface Routes {
   trainerYoga: TrainerYoga;
   /** Signed-URL routes of the local storage folder, when storage is local. */
   fileRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+  /** The dashboard's sign-in (/auth/session). */
+  sessionRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+  /** The built dashboard (GET/HEAD of app routes and assets). */
+  site?: StaticSite;
 }
 
 /**
@@ -19,10 +25,13 @@ export function createHttpServer(readiness: Readiness, log: (line: string) => vo
   let routes: Routes | undefined;
   const server = http.createServer(async (req, res) => {
     try {
+      stampApiHeaders(req, res);
       if (await serveGraphiqlAsset(req, res)) return;
       if (await readiness.handle(req, res)) return;
       if (!routes) throw new Error('ready without routes');
       if (routes.fileRoutes && (await routes.fileRoutes(req, res))) return;
+      if (routes.sessionRoutes && (await routes.sessionRoutes(req, res))) return;
+      if (routes.site?.handle(req, res)) return;
       if (pathOf(req.url) === TRAINER_GRAPHQL_PATH) return void (await routes.trainerYoga.handle(req, res));
       await routes.yoga.handle(req, res);
     } catch (error) {

@@ -2,6 +2,9 @@ import type { SqlRunner } from '../db/sql.js';
 import type { MetricPointEvent } from '../pubsub/pubsub.js';
 import { refreshRollups } from './rollup.js';
 
+/** The report path's statements are prepared (db/sql.ts): the same few texts, every 2 s per job. */
+const PREPARED = { prepare: true } as const;
+
 /**
  * "recordedAt" as ISO-8601 text in UTC. The column is a timestamp without time zone holding UTC
  * (as Prisma writes and reads it); formatting in SQL keeps a driver from reading it as local time.
@@ -49,29 +52,41 @@ export type StoredMetricPoint = MetricPointEvent & { recordedAt: string };
  * transaction. Unique on (job, split, step): a retried report or a resumed run re-sending steps
  * updates in place, so every step is stored exactly once and counted once in the rollups.
  */
-export async function storeMetrics(sql: SqlRunner, jobId: string, points: MetricInput[]): Promise<{ inserted: number; updated: number; stored: StoredMetricPoint[] }> {
-  if (points.length === 0) return { inserted: 0, updated: 0, stored: [] };
+export async function storeMetrics(sql: SqlRunner, jobId: string, points: MetricInput[]): Promise<StoredMetrics> {
+  if (points.length === 0) return NOTHING_STORED;
+  return sql.transaction((tx) => storeMetricsIn(tx, jobId, points));
+}
+
+export interface StoredMetrics {
+  inserted: number;
+  updated: number;
+  stored: StoredMetricPoint[];
+}
+
+export const NOTHING_STORED: StoredMetrics = Object.freeze({ inserted: 0, updated: 0, stored: [] as StoredMetricPoint[] }) as StoredMetrics;
+
+/** storeMetrics inside a transaction the caller opened (and commits): a trainer report adds its heartbeat to it. */
+export async function storeMetricsIn(tx: Pick<SqlRunner, 'query'>, jobId: string, points: MetricInput[]): Promise<StoredMetrics> {
+  if (points.length === 0) return NOTHING_STORED;
   const column = (field: (typeof VALUE_FIELDS)[number]) => points.map((p) => p[field] ?? null);
   const splits = points.map((p) => p.split);
   const steps = points.map((p) => p.step);
-  const rows = await sql.transaction(async (tx) => {
-    // One writer per job at a time: the rollup recomputation below must see every committed point.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`metrics:${jobId}`]);
-    const upserted = await tx.query<{ inserted: boolean; recordedAt: string }>(
-      `INSERT INTO "MetricPoint" ("jobId", "split", "step", "loss", "learningRate", "gradNorm", "epoch", "tokensPerSecond", "gpuUtilization", "gpuMemoryGb", "perplexity")
-       SELECT $1, s.split::"MetricSplit", s.step, s.loss, s.lr, s.grad, s.epoch, s.tps, s.gpu, s.mem, s.ppl
-       FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
-         AS s(split, step, loss, lr, grad, epoch, tps, gpu, mem, ppl)
-       ON CONFLICT ("jobId", "split", "step") DO UPDATE SET
-         "loss" = EXCLUDED."loss", "learningRate" = EXCLUDED."learningRate", "gradNorm" = EXCLUDED."gradNorm",
-         "epoch" = EXCLUDED."epoch", "tokensPerSecond" = EXCLUDED."tokensPerSecond", "gpuUtilization" = EXCLUDED."gpuUtilization",
-         "gpuMemoryGb" = EXCLUDED."gpuMemoryGb", "perplexity" = EXCLUDED."perplexity", "recordedAt" = now()
-       RETURNING (xmax = 0) AS inserted, ${RECORDED_AT_TEXT} AS "recordedAt"`,
-      [jobId, splits, steps, column('loss'), column('learningRate'), column('gradNorm'), column('epoch'), column('tokensPerSecond'), column('gpuUtilization'), column('gpuMemoryGb'), column('perplexity')],
-    );
-    await refreshRollups(tx, jobId, splits, steps);
-    return upserted;
-  });
+  // One writer per job at a time: the rollup recomputation below must see every committed point.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`metrics:${jobId}`], PREPARED);
+  const rows = await tx.query<{ inserted: boolean; recordedAt: string }>(
+    `INSERT INTO "MetricPoint" ("jobId", "split", "step", "loss", "learningRate", "gradNorm", "epoch", "tokensPerSecond", "gpuUtilization", "gpuMemoryGb", "perplexity")
+     SELECT $1, s.split::"MetricSplit", s.step, s.loss, s.lr, s.grad, s.epoch, s.tps, s.gpu, s.mem, s.ppl
+     FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
+       AS s(split, step, loss, lr, grad, epoch, tps, gpu, mem, ppl)
+     ON CONFLICT ("jobId", "split", "step") DO UPDATE SET
+       "loss" = EXCLUDED."loss", "learningRate" = EXCLUDED."learningRate", "gradNorm" = EXCLUDED."gradNorm",
+       "epoch" = EXCLUDED."epoch", "tokensPerSecond" = EXCLUDED."tokensPerSecond", "gpuUtilization" = EXCLUDED."gpuUtilization",
+       "gpuMemoryGb" = EXCLUDED."gpuMemoryGb", "perplexity" = EXCLUDED."perplexity", "recordedAt" = now()
+     RETURNING (xmax = 0) AS inserted, ${RECORDED_AT_TEXT} AS "recordedAt"`,
+    [jobId, splits, steps, column('loss'), column('learningRate'), column('gradNorm'), column('epoch'), column('tokensPerSecond'), column('gpuUtilization'), column('gpuMemoryGb'), column('perplexity')],
+    PREPARED,
+  );
+  await refreshRollups(tx, jobId, splits, steps);
   const inserted = rows.filter((r) => r.inserted).length;
   // now() is the transaction's start: every row of the batch has the same recordedAt.
   const recordedAt = rows[0]!.recordedAt;

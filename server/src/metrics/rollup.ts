@@ -45,6 +45,7 @@ export async function refreshRollups(tx: Query, jobId: string, splits: string[],
      ) a
      ${UPSERT}`,
     [jobId, splits, steps],
+    { prepare: true },
   );
   for (let i = 1; i < ROLLUP_WIDTHS.length; i++) {
     const width = ROLLUP_WIDTHS[i]!;
@@ -60,6 +61,7 @@ export async function refreshRollups(tx: Query, jobId: string, splits: string[],
        ) a
        ${UPSERT}`,
       [jobId, splits, steps],
+      { prepare: true },
     );
   }
 }

@@ -2,7 +2,8 @@ import type { PrismaClient } from '../db/client.js';
 import type { SqlRunner } from '../db/sql.js';
 import type { AppPubSub } from '../pubsub/pubsub.js';
 import type { Storage } from '../storage/storage.js';
-import { exportMetricsCsv, type MetricsExport } from './export.js';
+import { MetricExports, type MetricsExport } from './export.js';
+import { HeavyOperations } from '../limits/heavy.js';
 import { MAX_MAX_POINTS, MIN_MAX_POINTS, readSeries, type MetricSeries, type MetricSplit } from './history.js';
 import { liveMetrics, type LivePoint } from './live.js';
 import { MAX_STEP } from './tiers.js';
@@ -38,12 +39,17 @@ export function checkSeriesArgs(args: SeriesArgs): { field: string; message: str
 
 /** A job's metric history, exports and live stream; every entry point is scoped to a workspace. */
 export class MetricsService {
+  readonly exports: MetricExports;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sql: SqlRunner,
-    private readonly storage: Storage,
+    storage: Storage,
     private readonly pubsub: AppPubSub,
-  ) {}
+    private readonly heavy: HeavyOperations = new HeavyOperations(),
+  ) {
+    this.exports = new MetricExports(sql, storage);
+  }
 
   /** The job, if it belongs to the workspace; null otherwise (other workspaces' jobs do not exist). */
   findJob(workspaceId: string, jobId: string): Promise<MetricsJob | null> {
@@ -55,8 +61,9 @@ export class MetricsService {
     return readSeries(this.sql, { jobId: job.id, ...args });
   }
 
+  /** The job's CSV: the same file for the same points (one write however many ask); the write counts as a heavy operation. */
   exportCsv(job: MetricsJob): Promise<MetricsExport> {
-    return exportMetricsCsv(this.sql, this.storage, job);
+    return this.exports.export(job, (work) => this.heavy.run(job.workspaceId, 'metrics export', work));
   }
 
   /** The live stream; it completes once the job has finished and everything it stored was sent. */

@@ -88,9 +88,17 @@ export class DeliveryQueue {
     await this.idle();
   }
 
-  private async run(request: DeliveryRequest): Promise<DeliveryOutcome> {
+  /**
+   * One try now, no retries, for a caller that waits for the answer ("send test"): the same
+   * request, headers, timeout and redirect rule as a queued delivery. Never throws.
+   */
+  deliverOnce(request: DeliveryRequest): Promise<DeliveryOutcome> {
+    return this.run(request, []);
+  }
+
+  private async run(request: DeliveryRequest, retryDelaysMs = this.retryDelaysMs): Promise<DeliveryOutcome> {
     const outcome: DeliveryOutcome = { id: request.id, target: request.target, url: request.url, delivered: false, attempts: 0, status: null, error: null };
-    for (let attempt = 0; attempt <= this.retryDelaysMs.length; attempt++) {
+    for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
       if (this.stopping.signal.aborted) return { ...outcome, error: 'server shutting down' };
       outcome.attempts = attempt + 1;
       let retryAfterMs: number | null = null;
@@ -114,7 +122,7 @@ export class DeliveryQueue {
         const e = error as Error;
         outcome.error = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message;
       }
-      const delay = this.retryDelaysMs[attempt];
+      const delay = retryDelaysMs[attempt];
       if (delay === undefined) break;
       await this.sleep(retryAfterMs ?? jitter(delay));
     }

@@ -44,12 +44,26 @@ describe('notificationForTransition', () => {
       jobId: 'job_1',
     });
     const interrupted = notificationForTransition(job({ status: 'INTERRUPTED', interruptionCount: 2 }), 'TRAINING', { message: 'The spot pod was reclaimed' });
-    expect(interrupted?.body).toBe('The spot pod was reclaimed (at step 300 of 1,200; interruption 2). It resumes from the last checkpoint on a new pod.');
+    expect(interrupted?.body).toBe('The spot pod was reclaimed (at step 300 of 1,200; interruption 2). It resumes from the last checkpoint.');
     expect(interrupted?.title).toBe('Training interrupted: job_1');
     const done = notificationForTransition(job({ status: 'COMPLETED', finishedAt: new Date('2026-03-01T12:05:00Z') }), 'FINALIZING', { message: 'done' });
     expect(done?.body).toBe('Meta-Llama-3-8B-Instruct finished in 2 h 5 min; spent $7.46. The adapter is ready to download.');
     expect(notificationForTransition(job({ status: 'FAILED', errorMessage: 'CUDA out of memory' }), 'TRAINING', { message: 'x' })?.body).toBe('CUDA out of memory (at step 300 of 1,200; spent $7.46).');
     expect(notificationForTransition(job({ status: 'CANCELLED', cancelReason: 'wrong dataset' }), 'TRAINING', { message: 'x' })?.body).toBe('Reason: wrong dataset. Spent $7.46.');
+  });
+});
+
+describe('jobs that rent nothing', () => {
+  it('never calls a demo or local job a spot pod, and labels simulated money as simulated', () => {
+    const demo = job({ provider: 'demo', isSimulated: true });
+    const started = notificationForTransition(demo, 'QUEUED', { message: 'x' })!;
+    expect(started.title).toBe('[Simulated] Training started: job_1');
+    expect(started.body).toBe('Meta-Llama-3-8B-Instruct (balanced) is getting a simulated NVIDIA H100 PCIe (demo: no GPU is rented). Estimated simulated cost $12.50–$20.00.');
+    const done = notificationForTransition({ ...demo, status: 'COMPLETED' }, 'FINALIZING', { message: 'done' })!;
+    expect(done.body).toMatch(/spent simulated \$7\.46\. The adapter is synthetic/);
+    const local = notificationForTransition(job({ provider: 'local', isSimulated: false }), 'QUEUED', { message: 'x' })!;
+    expect(local.body).toContain("is getting the server's own machine (local trainer, nothing rented)");
+    for (const note of [started, local]) expect(note.body).not.toMatch(/\bspot\b/);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { TrainingJob } from '../generated/prisma/client.js';
 import type { JobEventInput } from '../training/jobs/lifecycle.js';
+import { podLabel } from '../training/providers/placement.js';
 
 export const NOTIFICATION_KINDS = ['JOB_STARTED', 'JOB_INTERRUPTED', 'JOB_RESUMED', 'COST_WARNING', 'JOB_COMPLETED', 'JOB_FAILED', 'JOB_CANCELLED'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -21,7 +22,7 @@ export const jobLink = (jobId: string) => `/jobs/${jobId}`;
 type JobFacts = Pick<
   TrainingJob,
   'id' | 'status' | 'baseModel' | 'gpuType' | 'cloudType' | 'preset' | 'estimate' | 'currentStep' | 'totalSteps' | 'interruptionCount' | 'spendUsd' | 'errorMessage' | 'cancelReason' | 'startedAt' | 'finishedAt'
->;
+> & Partial<Pick<TrainingJob, 'provider' | 'isSimulated'>>;
 
 /** Which notification a status change raises, if any (pure; the texts are built separately). */
 export function notificationKindForTransition(to: TrainingJob['status'], from: TrainingJob['status']): NotificationKind | null {
@@ -43,23 +44,24 @@ export function notificationForTransition(job: JobFacts, from: TrainingJob['stat
   const subject = names.dataset ? `“${names.dataset}”` : job.id;
   const model = shortModel(job.baseModel);
   const progress = job.totalSteps ? `step ${job.currentStep.toLocaleString('en-US')} of ${job.totalSteps.toLocaleString('en-US')}` : `step ${job.currentStep}`;
-  const spent = `$${Number(job.spendUsd).toFixed(2)}`;
+  const spent = `${job.isSimulated ? 'simulated ' : ''}$${Number(job.spendUsd).toFixed(2)}`;
   const base = { kind, link: jobLink(job.id), jobId: job.id };
+  const sim = job.isSimulated ? '[Simulated] ' : '';
   switch (kind) {
     case 'JOB_STARTED': {
       const range = estimateRange(job.estimate);
-      return { ...base, title: `Training started: ${subject}`, body: `${model} (${job.preset.toLowerCase()}) is getting a ${cloudLabel(job.cloudType)} ${job.gpuType}.${range ? ` Estimated cost ${range}.` : ''}` };
+      return { ...base, title: `${sim}Training started: ${subject}`, body: `${model} (${job.preset.toLowerCase()}) is getting ${podLabel(job)}.${range ? ` Estimated ${job.isSimulated ? 'simulated ' : ''}cost ${range}.` : ''}` };
     }
     case 'JOB_INTERRUPTED':
-      return { ...base, title: `Training interrupted: ${subject}`, body: `${event.message} (at ${progress}; interruption ${job.interruptionCount || 1}). It resumes from the last checkpoint on a new pod.` };
+      return { ...base, title: `${sim}Training interrupted: ${subject}`, body: `${event.message} (at ${progress}; interruption ${job.interruptionCount || 1}). It resumes from the last checkpoint.` };
     case 'JOB_RESUMED':
-      return { ...base, title: `Training resuming: ${subject}`, body: `A new ${cloudLabel(job.cloudType)} pod is being provisioned; training continues from the last checkpoint (${progress}).` };
+      return { ...base, title: `${sim}Training resuming: ${subject}`, body: `Restarting on ${podLabel(job)}; training continues from the last checkpoint (${progress}).` };
     case 'JOB_COMPLETED':
-      return { ...base, title: `Training completed: ${subject}`, body: `${model} finished${durationText(job)}; spent ${spent}. The adapter is ready to download.` };
+      return { ...base, title: `${sim}Training completed: ${subject}`, body: `${model} finished${durationText(job)}; spent ${spent}. ${job.isSimulated ? 'The adapter is synthetic (demo output), not a trained model.' : 'The adapter is ready to download.'}` };
     case 'JOB_FAILED':
-      return { ...base, title: `Training failed: ${subject}`, body: `${job.errorMessage ?? event.message} (at ${progress}; spent ${spent}).` };
+      return { ...base, title: `${sim}Training failed: ${subject}`, body: `${job.errorMessage ?? event.message} (at ${progress}; spent ${spent}).` };
     case 'JOB_CANCELLED':
-      return { ...base, title: `Training cancelled: ${subject}`, body: `${job.cancelReason ? `Reason: ${job.cancelReason}.` : event.message} Spent ${spent}.` };
+      return { ...base, title: `${sim}Training cancelled: ${subject}`, body: `${job.cancelReason ? `Reason: ${job.cancelReason}.` : event.message} Spent ${spent}.` };
     default:
       return null;
   }
@@ -97,7 +99,6 @@ function estimateRange(estimate: unknown): string | null {
   return `$${cost.low.toFixed(2)}–$${cost.high.toFixed(2)}`;
 }
 
-const cloudLabel = (cloud: TrainingJob['cloudType']) => (cloud === 'SPOT' ? 'spot' : 'on-demand');
 const shortModel = (id: string) => id.split('/').pop() ?? id;
 
 function durationText(job: JobFacts): string {

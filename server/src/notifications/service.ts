@@ -7,6 +7,7 @@ import { keyset, pageOf, type PageRequest, type PageResult } from '../db/keyset.
 import { DeliveryQueue } from './delivery.js';
 import { isNotificationKind, notificationForTransition, notificationKindForTransition, type NotificationInput } from './kinds.js';
 import { deliveriesFor } from './outbound.js';
+import { TestSendLimiter, testDeliveryRequest, testResult, type TestDelivery, type TestTarget } from './test-send.js';
 
 export interface NotificationServiceOptions {
   prisma: PrismaClient;
@@ -16,6 +17,8 @@ export interface NotificationServiceOptions {
   /** Base for absolute links in Slack messages and webhook payloads. */
   publicUrl: string;
   deliveries?: DeliveryQueue;
+  /** Bounds "send test" per workspace (default TEST_LIMIT). */
+  testLimiter?: TestSendLimiter;
   log?: (line: string) => void;
 }
 
@@ -28,10 +31,26 @@ export class NotificationService {
   /** Target look-ups not yet turned into deliveries. */
   private readonly dispatching = new Set<Promise<void>>();
   private readonly log: (line: string) => void;
+  private readonly testLimiter: TestSendLimiter;
 
   constructor(private readonly options: NotificationServiceOptions) {
     this.log = options.log ?? ((line) => console.warn(line));
     this.deliveries = options.deliveries ?? new DeliveryQueue({ log: this.log });
+    this.testLimiter = options.testLimiter ?? new TestSendLimiter();
+  }
+
+  /**
+   * "Send test": one message to the workspace's saved Slack URL or webhook, now, and the receiver's
+   * answer (no notification is recorded, nothing is retried). Bounded per workspace (TestSendLimiter).
+   * Throws NotificationTargetNotSetError, NotificationDeliveryFailedError or TooManyTestNotificationsError.
+   */
+  async sendTest(workspaceId: string, target: TestTarget): Promise<TestDelivery> {
+    const targets = await this.options.targets.deliveryTargets(workspaceId);
+    const request = testDeliveryRequest(target, targets, workspaceId, this.options.publicUrl);
+    this.testLimiter.take(workspaceId);
+    const startedAt = new Date();
+    const outcome = await this.deliveries.deliverOnce(request);
+    return testResult(target, outcome, startedAt, Date.now() - startedAt.getTime());
   }
 
   /**

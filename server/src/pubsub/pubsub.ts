@@ -8,9 +8,15 @@ export type PubSubEvents = {
   'job:updated': [jobId: string, payload: { jobId: string; workspaceId: string; status?: string }];
   /** A trainer report stored new metric points (steps given so subscribers can fetch or forward). */
   'job:metrics': [jobId: string, payload: { jobId: string; workspaceId: string; points: MetricPointEvent[] }];
+  /** A job's row or metric points were written (null: jobs unknown): every instance drops its read snapshot (training/jobs/job-writes.ts). */
+  'job:written': [payload: { jobId: string | null }];
   /** Any job of a workspace changed (feeds the header's active-jobs indicator). */
   'workspace:jobs': [workspaceId: string, payload: { jobId: string }];
   'workspace:notification': [workspaceId: string, payload: { notificationId: string }];
+  /** An API key was revoked: every instance drops it from its authentication cache and closes its sockets. */
+  'credential:revoked': [payload: { keyId: string; workspaceId: string }];
+  /** A dashboard session was signed out: every instance closes the sockets opened with its cookie. */
+  'session:revoked': [payload: { sessionId: string }];
 };
 
 export interface MetricPointEvent {

@@ -54,7 +54,7 @@ const CreateApiKeySuccess = builder.objectRef<{ apiKey: ApiKey; secret: string }
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
-    name: t.string({ required: true, description: 'What the key is for, e.g. "CI" or "notebook" (1–100 characters).' }),
+    name: t.string({ required: true, description: 'What the key is for, e.g. "CI" or "notebook" (1–100 characters).', bounds: { maxLength: 100 } }),
     scopes: t.field({ type: [ApiKeyScopeEnum], required: true, description: 'At least one of READ, WRITE, ADMIN.' }),
   }),
 });
@@ -70,7 +70,7 @@ builder.mutationField('createApiKey', (t) =>
   }),
 );
 
-const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', { fields: (t) => ({ id: t.id({ required: true, bounds: { idOf: 'key' } }) }) });
 
 builder.mutationField('revokeApiKey', (t) =>
   t.field({

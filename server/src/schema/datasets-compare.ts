@@ -47,7 +47,7 @@ const ComparisonRef = builder.objectRef<DatasetComparison>('DatasetComparison').
 });
 
 const CompareDatasetsInput = builder.inputType('CompareDatasetsInput', {
-  fields: (t) => ({ aId: t.id({ required: true }), bId: t.id({ required: true }) }),
+  fields: (t) => ({ aId: t.id({ required: true, bounds: { idOf: 'ds' } }), bId: t.id({ required: true, bounds: { idOf: 'ds' } }) }),
 });
 
 builder.queryField('compareDatasets', (t) =>

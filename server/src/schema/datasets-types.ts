@@ -99,7 +99,12 @@ export const ScaffoldingRef = builder.objectRef<Scaffolding>('ScaffoldingDistrib
 const ProblemRef = builder.objectRef<DatasetProblem>('DatasetProblem').implement({
   description: 'One problem in an uploaded file, located as precisely as the file allows.',
   fields: (t) => ({
-    line: t.int({ nullable: true, resolve: (p) => p.line ?? null }),
+    line: t.int({ nullable: true, description: '1-based line in the file, where known.', resolve: (p) => p.line ?? null }),
+    column: t.int({
+      nullable: true,
+      description: '1-based column (in characters) on that line, where the exact place is known: syntax errors, bytes that are not UTF-8, values over a limit.',
+      resolve: (p) => p.column ?? null,
+    }),
     conversation: t.string({ nullable: true, resolve: (p) => (p.conversation === undefined ? null : String(p.conversation)) }),
     field: t.string({ nullable: true, resolve: (p) => p.field ?? null }),
     message: t.exposeString('message'),

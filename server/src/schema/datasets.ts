@@ -1,12 +1,14 @@
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import { workspaceOf, type Context } from '../context.js';
 import type { Dataset } from '../generated/prisma/client.js';
-import { DatasetInvalidError, DuplicateDatasetError, UploadStateError } from '../datasets/errors.js';
+import { ConversationBudgetError, DatasetIntegrityError, DatasetInvalidError, DuplicateDatasetError, UploadStateError } from '../datasets/errors.js';
+import { CONVERSATION_PAGE_BUDGET_BYTES, CONVERSATION_REQUEST_BUDGET_BYTES, DatasetService } from '../datasets/service.js';
 import type { ImportOutcome } from '../datasets/import-service.js';
 import { ConfirmationMismatchError, NotFoundError, ResourceInUseError, ValidationError } from './errors.js';
 import { DatasetRef } from './dataset-ref.js';
 import { QualitySummaryRef, ReadinessRef, ScaffoldingRef, TokenStatsRef } from './datasets-types.js';
-import type { QualitySummary, Readiness, ScaffoldingSummary, TokenStats } from '../datasets/analyze.js';
+import type { ConversationRecord, QualitySummary, Readiness, ScaffoldingSummary, TokenStats } from '../datasets/analyze.js';
 import { ConversationRef } from './conversations.js';
 import { connectionType, pageLimitsText, pageRequest, toConnection } from './pagination.js';
 import { nodeInterface } from './node.js';
@@ -38,6 +40,18 @@ const ConsultantProfileRef = builder.objectRef<Record<string, unknown>>('Consult
 
 const ConversationConnection = connectionType(ConversationRef, 'Conversation');
 const CONVERSATION_PAGES = { defaultSize: 20, maxSize: 100 };
+const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** Conversation bytes each request has read so far, over all its pages and aliases. */
+const requestConversationBytes = new WeakMap<object, number>();
+
+/** Integrity and budget failures of a read become GraphQL errors with their code. */
+function asGraphQLError(error: unknown): unknown {
+  if (error instanceof DatasetIntegrityError || error instanceof ConversationBudgetError) {
+    return new GraphQLError(error.message, { extensions: { code: error.code } });
+  }
+  return error;
+}
 
 DatasetRef.implement({
   description: 'A conversation dataset in the brightrun-lora-v4 format.',
@@ -66,21 +80,58 @@ DatasetRef.implement({
     readiness: t.field({ type: ReadinessRef, nullable: true, description: 'Whether it can train, check by check. Null until the import finished.', resolve: (d) => d.readiness as Readiness | null }),
     downloadUrl: t.string({
       nullable: true,
-      description: 'A signed link to the original file, valid 15 minutes; null until imported.',
-      resolve: (d, _args, ctx) => (d.status === 'READY' ? ctx.services.datasets.downloadUrl(d) : null),
+      description:
+        'A signed link to the original file, valid 15 minutes; null until imported. The stored file is checked against `sha256` and `sizeBytes` first: ' +
+        'if it changed, this is an error with code DATASET_INTEGRITY, never a link to other bytes.',
+      resolve: async (d, _args, ctx) => {
+        if (d.status !== 'READY') return null;
+        try {
+          return await ctx.services.datasets.downloadUrl(d);
+        } catch (error) {
+          throw asGraphQLError(error);
+        }
+      },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     conversations: t.connection(
       {
         type: ConversationRef,
-        description: `Conversations in file order, each with its scaffolding and pairs. ${pageLimitsText(CONVERSATION_PAGES)}`,
+        description:
+          `Conversations in file order, each with its scaffolding and pairs. ${pageLimitsText(CONVERSATION_PAGES)} ` +
+          `Pages are also bounded in bytes: a page stops early once it holds ${MB(CONVERSATION_PAGE_BUDGET_BYTES)} of conversations ` +
+          '(at least one conversation; pageInfo.hasNextPage/endCursor say where to continue, so fewer edges than asked for is normal), ' +
+          `one request reads at most ${MB(CONVERSATION_REQUEST_BUDGET_BYTES)} over all its conversation pages (past that, a page is empty, with ` +
+          'hasNextPage (hasPreviousPage backward) true and endCursor/startCursor the cursor it was given: ask for it again in another request), ' +
+          'and when the server is busy reading pages a page waits, then fails with RESPONSE_BUDGET_EXCEEDED (retry). ' +
+          'A conversation index that no longer matches the import fails with DATASET_INTEGRITY.',
         resolve: async (dataset, args, ctx) => {
           const page = pageRequest(args, CONVERSATION_PAGES);
-          const rows = await ctx.services.datasetLookup.conversationRows(dataset.id, page);
-          const records = await ctx.services.datasets.conversations(dataset, rows.rows);
-          const positions = new Map(records.map((r, i) => [r, rows.rows[i]!.ordinal]));
-          return toConnection({ rows: records, hasMore: rows.hasMore }, page, (r) => [positions.get(r)!, String(positions.get(r))], dataset.conversationCount);
+          // Aliases resolve side by side: a page reserves its whole budget before reading, then
+          // gives back what it did not use.
+          const used = requestConversationBytes.get(ctx) ?? 0;
+          const left = CONVERSATION_REQUEST_BUDGET_BYTES - used;
+          if (left <= 0) {
+            // The request's budget is spent: an empty page whose pageInfo points where this one
+            // was asked to start, so the client continues from there in its next request.
+            const empty = toConnection<ConversationRecord>({ rows: [], hasMore: true }, page, () => [0, ''], dataset.conversationCount);
+            const cursor = (page.backward ? args.before : args.after) ?? null;
+            return { ...empty, pageInfo: { ...empty.pageInfo, startCursor: cursor, endCursor: cursor } };
+          }
+          const reserved = Math.min(CONVERSATION_PAGE_BUDGET_BYTES, left);
+          requestConversationBytes.set(ctx, used + reserved);
+          const fetched = await ctx.services.datasetLookup.conversationRows(dataset.id, page);
+          const fitted = DatasetService.fitPage(fetched.rows, page.backward, reserved);
+          const taken = fitted.rows.reduce((sum, row) => sum + row.byteLength, 0);
+          requestConversationBytes.set(ctx, (requestConversationBytes.get(ctx) ?? 0) - reserved + taken);
+          let records;
+          try {
+            records = await ctx.services.datasets.conversations(dataset, fitted.rows);
+          } catch (error) {
+            throw asGraphQLError(error);
+          }
+          const positions = new Map(records.map((r, i) => [r, fitted.rows[i]!.ordinal]));
+          return toConnection({ rows: records, hasMore: fetched.hasMore || fitted.cut }, page, (r) => [positions.get(r)!, String(positions.get(r))], dataset.conversationCount);
         },
       },
       ConversationConnection,
@@ -142,7 +193,7 @@ builder.queryField('dataset', (t) =>
     nullable: true,
     description: 'Null when no dataset of this workspace has the id (also for ids of other workspaces).',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, bounds: { idOf: 'ds' } }) },
     resolve: (_root, { id }, ctx) => ctx.services.datasets.find(workspaceOf(ctx), String(id)),
   }),
 );
@@ -177,14 +228,14 @@ const UploadDatasetInput = builder.inputType('UploadDatasetInput', {
   fields: (t) => ({
     file: t.field({ type: 'Upload', required: true, description: 'The brightrun-lora-v4 file (full JSON or JSONL).' }),
     name: t.string({ description: '1–200 characters; default: the file name without its extension.' }),
-    description: t.string({ description: 'At most 2,000 characters.' }),
+    description: t.string({ description: 'At most 2,000 characters.', bounds: { maxLength: MAX_DESCRIPTION } }),
   }),
 });
 
 builder.mutationField('uploadDataset', (t) =>
   t.field({
     type: DatasetRef,
-    description: 'Uploads a brightrun-lora-v4 file with the GraphQL multipart request spec (send the header graphql-require-preflight: 1). For files over ~100 MB prefer requestDatasetUpload.',
+    description: 'Uploads a brightrun-lora-v4 file with the GraphQL multipart request spec (send the header graphql-require-preflight: 1). The body is streamed (the file is staged on disk, never held in memory whole) and bounded: at most 100 MiB (or BRIGHTRUN_MAX_UPLOAD_MB if lower), refused with 413 REQUEST_TOO_LARGE before or while it is read, and 429 with Retry-After while the server already receives its limit of them (256 MiB at once). Larger files go through requestDatasetUpload.',
     authScopes: { write: true },
     args: { input: t.arg({ type: UploadDatasetInput, required: true }) },
     errors: { types: importErrors, dataField: { name: 'dataset' } },
@@ -217,7 +268,7 @@ const RequestDatasetUploadInput = builder.inputType('RequestDatasetUploadInput',
   fields: (t) => ({
     fileName: t.string({ required: true, description: 'The file name, e.g. "EQ-242.jsonl" (1–200 characters).' }),
     name: t.string({ description: '1–200 characters; default: the file name without its extension.' }),
-    description: t.string({ description: 'At most 2,000 characters.' }),
+    description: t.string({ description: 'At most 2,000 characters.', bounds: { maxLength: MAX_DESCRIPTION } }),
     sizeBytes: t.field({ type: 'SafeInt', description: 'If known, checked against the size limit before any byte is sent.' }),
   }),
 });
@@ -240,7 +291,7 @@ builder.mutationField('requestDatasetUpload', (t) =>
   }),
 );
 
-const DatasetIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
+const DatasetIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true, bounds: { idOf: 'ds' } }) }) });
 
 builder.mutationField('finalizeDatasetUpload', (t) =>
   t.field({
@@ -261,9 +312,9 @@ builder.mutationField('finalizeDatasetUpload', (t) =>
 const UpdateDatasetInput = builder.inputType('UpdateDatasetInput', {
   description: 'Leave a field out to keep it.',
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, bounds: { idOf: 'ds' } }),
     name: t.string({ description: '1–200 characters.' }),
-    description: t.string({ description: 'At most 2,000 characters.' }),
+    description: t.string({ description: 'At most 2,000 characters.', bounds: { maxLength: MAX_DESCRIPTION } }),
   }),
 });
 
@@ -288,7 +339,7 @@ builder.mutationField('updateDataset', (t) =>
 
 const DeleteDatasetInput = builder.inputType('DeleteDatasetInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, bounds: { idOf: 'ds' } }),
     confirmName: t.string({ required: true, description: "The dataset's name, typed exactly: a wrong id then cannot delete the wrong dataset." }),
   }),
 });
@@ -299,7 +350,7 @@ builder.mutationField('deleteDataset', (t) =>
     description: 'Hides the dataset (its files stay: jobs and models trained on it keep their lineage). Refused while a job trains on it.',
     authScopes: { write: true },
     args: { input: t.arg({ type: DeleteDatasetInput, required: true }) },
-    errors: { types: [NotFoundError, ConfirmationMismatchError, ResourceInUseError], dataField: { name: 'dataset' } },
+    errors: { types: [NotFoundError, ConfirmationMismatchError, ResourceInUseError, ValidationError], dataField: { name: 'dataset' } },
     resolve: (_root, { input }, ctx) => ctx.services.datasetLookup.delete(workspaceOf(ctx), String(input.id), input.confirmName),
   }),
 );

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   DATASET_NOT_READY: 'The dataset failed a blocking readiness check.',
   BUDGET_EXCEEDED: "Starting the job could pass the workspace's monthly budget.",
   JOB_FINISHED: 'The job already finished.',
+  NOTIFICATION_TARGET_NOT_SET: 'No Slack or webhook URL of that kind is saved (or it cannot be read back).',
+  NOTIFICATION_DELIVERY_FAILED: 'The receiver did not accept a test message (its status or the network error says why).',
+  TOO_MANY_TEST_NOTIFICATIONS: 'More test messages than the per-minute bound; retry after `retryAfterSeconds`.',
+  PROVIDER_REFUSED: 'The GPU provider (RunPod) refused or failed the call; `message` has its words and the fix.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

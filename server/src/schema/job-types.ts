@@ -10,6 +10,19 @@ import { nodeInterface } from './node.js';
 export const JobStatusEnum = builder.enumType('JobStatus', { values: JOB_STATUSES });
 export const EventLevelEnum = builder.enumType('EventLevel', { values: ['INFO', 'WARNING', 'ERROR'] as const });
 const EndReasonEnum = builder.enumType('AttemptEndReason', { values: ['COMPLETED', 'INTERRUPTED', 'CANCELLED', 'FAILED'] as const });
+const AttemptExitEnum = builder.enumType('AttemptExit', {
+  description: 'How an attempt\'s pod run ended, as the supervisor classified it.',
+  values: {
+    COMPLETED: { description: 'The trainer finished the job.' },
+    CANCELLED: { description: 'Cancelled by a user.' },
+    LIMIT: { description: 'Stopped by a limit (cost cap, maximum duration).' },
+    SPOT_INTERRUPTION: { description: 'The provider stopped the pod (the trainer reported SIGTERM): resumed from the last checkpoint.' },
+    TRAINER_ERROR: { description: 'The trainer reported an error (out of memory, bad data…): the job failed with its reason and a fix.' },
+    SILENT_EXIT: { description: 'The pod exited without a word from the trainer: retried at most twice.' },
+    START_TIMEOUT: { description: 'The pod did not start in time.' },
+    STALLED: { description: 'The trainer went silent, or reported without step progress past the stall limit.' },
+  } as const,
+});
 
 /** Every kind of event a job's log holds; what the trainer reports under other names is TRAINER_OTHER. */
 const EVENT_KINDS = {
@@ -23,6 +36,9 @@ const EVENT_KINDS = {
   STAGE: 'The trainer moved to another stage.',
   INTERRUPTED: 'The (spot) pod was lost.',
   TOO_MANY_INTERRUPTIONS: 'Interrupted too often; stopped.',
+  POD_EXITED: 'The pod exited without a word from the trainer (no SIGTERM, no error); retried from the last checkpoint.',
+  POD_DIED: 'The pod exited silently too often; stopped.',
+  TRAINING_STALLED: 'The trainer kept reporting but its step did not move for longer than the stall limit; stopped.',
   CHECKPOINT: 'A resumable checkpoint was saved.',
   TRAINER_QUIET: 'The trainer has not reported for a while.',
   TRAINER_SILENT: 'The trainer stayed silent too long; stopped.',
@@ -63,9 +79,17 @@ export const AttemptRef = builder.objectRef<JobAttempt>('JobAttempt').implement(
     pricePerHourUsd: t.float({ resolve: (a) => Number(a.pricePerHour) }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }), endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
     endReason: t.field({ type: EndReasonEnum, nullable: true, resolve: (a) => a.endReason }),
+    exit: t.field({ type: AttemptExitEnum, nullable: true, description: 'Null while the attempt runs (and for attempts ended before this was recorded).', resolve: (a) => a.exitKind as never }),
     spendUsd: t.float({
-      description: 'Billed by the provider when known, else price × runtime.',
-      resolve: (a) => (a.billedUsd != null ? Number(a.billedUsd) : (((a.endedAt ?? new Date()).getTime() - a.startedAt.getTime()) / 3_600_000) * Number(a.pricePerHour)),
+      description: "Billed by the provider when known, else price × runtime; plus storageUsd.",
+      resolve: (a) => {
+        const hours = Math.max(0, ((a.endedAt ?? new Date()).getTime() - a.startedAt.getTime()) / 3_600_000);
+        return (a.billedUsd != null ? Number(a.billedUsd) : hours * Number(a.pricePerHour)) + hours * Number(a.storageUsdPerHour);
+      },
+    }),
+    storageUsdPerHour: t.float({
+      description: "The workspace's model-cache volume storage attributed to this attempt per hour it runs (volume size × rate ÷ 730); 0 when its pod mounted none.",
+      resolve: (a) => Number(a.storageUsdPerHour),
     }),
   }),
 });

@@ -45,7 +45,7 @@ builder.subscriptionField('trainingJobUpdated', (t) =>
     description:
       'The job now, then again once per change of status, stage, progress or spend (heartbeats alone are not sent); completes once the job has finished. An unknown id ends the subscription with one NOT_FOUND error.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, bounds: { idOf: 'job' } }) },
     subscribe: async function* (_root, { id }, ctx) {
       const queries = ctx.services.jobQueries;
       const workspaceId = workspaceOf(ctx);

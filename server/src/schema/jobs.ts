@@ -7,6 +7,7 @@ import type { TrainingEstimate } from '../training/estimate/index.js';
 import type { FrozenHyperparameters } from '../training/jobs/freeze.js';
 import { BudgetExceededError, DatasetNotReadyError, JobFinishedError } from '../training/jobs/errors.js';
 import { stageTimeline } from '../training/jobs/stages.js';
+import { selects } from './selection.js';
 import { ErrorInterface, NotFoundError, ValidationError, inInput } from './errors.js';
 import { DatasetRef } from './dataset-ref.js';
 import { ReadinessCheckRef } from './datasets-types.js';
@@ -89,7 +90,7 @@ const JobFilterInput = builder.inputType('TrainingJobFilter', {
   fields: (t) => ({
     status: t.field({ type: [JobStatusEnum], description: 'Any of these statuses.' }),
     active: t.boolean({ description: 'Only jobs with a pod running or being provisioned.' }),
-    datasetId: t.id(),
+    datasetId: t.id({ bounds: { idOf: 'ds' } }),
   }),
 });
 
@@ -121,8 +122,15 @@ builder.queryField('trainingJob', (t) =>
     nullable: true,
     description: 'Null when no job of this workspace has the id.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.services.jobQueries.find(workspaceOf(ctx), String(id)),
+    args: { id: t.arg.id({ required: true, bounds: { idOf: 'job' } }) },
+    resolve: async (_root, { id }, ctx, info) => {
+      // The monitor's header polls this with latestMetrics: one read (or none, from this instance's
+      // snapshot, invalidated by every write: training/jobs/job-cache.ts) for both.
+      const found = await ctx.services.jobQueries.snapshot(workspaceOf(ctx), String(id));
+      if (!found) return null;
+      if (selects(info, 'latestMetrics')) ctx.loaders.latestMetrics.prime(found.job.id, found.latest);
+      return found.job;
+    },
   }),
 );
 
@@ -135,7 +143,12 @@ builder.objectType(DatasetNotReadyError, {
 builder.objectType(BudgetExceededError, {
   name: 'BudgetExceededError',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ budgetUsd: t.exposeFloat('budgetUsd'), spentUsd: t.exposeFloat('spentUsd'), estimateHighUsd: t.exposeFloat('estimateHighUsd') }),
+  fields: (t) => ({
+    budgetUsd: t.exposeFloat('budgetUsd'),
+    spentUsd: t.exposeFloat('spentUsd'),
+    estimateHighUsd: t.exposeFloat('estimateHighUsd'),
+    reservedUsd: t.exposeFloat('reservedUsd', { description: "What the workspace's running and queued jobs may still spend (each one's estimate high end less its spend so far): held against the budget." }),
+  }),
 });
 builder.objectType(JobFinishedError, {
   name: 'JobFinishedError',
@@ -183,7 +196,7 @@ builder.mutationField('startTrainingJob', (t) =>
 );
 
 const CancelInput = builder.inputType('CancelTrainingJobInput', {
-  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true, description: '3–500 characters; kept in the job history.' }) }),
+  fields: (t) => ({ id: t.id({ required: true, bounds: { idOf: 'job' } }), reason: t.string({ required: true, description: '3–500 characters; kept in the job history.', bounds: { maxLength: 500 } }) }),
 });
 
 builder.mutationField('cancelTrainingJob', (t) =>

@@ -5,6 +5,10 @@ import type { MetricSeries, StoredPoint } from '../metrics/history.js';
 import type { MetricsExport } from '../metrics/export.js';
 import { checkSeriesArgs, type MetricsJob } from '../metrics/service.js';
 import { NotFoundError, ValidationError } from './errors.js';
+import { boundedHeavy } from './heavy.js';
+
+/** A history read of more points than this counts as a heavy operation (limits/heavy.ts). */
+const HEAVY_MAX_POINTS = 1000;
 
 export const MetricSplitEnum = builder.enumType('MetricSplit', {
   values: { TRAIN: { description: 'One point per optimizer step.' }, EVAL: { description: 'One point per evaluation on the held-out pairs.' } } as const,
@@ -46,6 +50,7 @@ const MetricSeriesRef = builder.objectRef<MetricSeries>('MetricSeries').implemen
     method: t.field({ type: DownsamplingEnum, resolve: (s) => s.method }),
     bucketSteps: t.exposeInt('bucketSteps', { nullable: true, description: 'Steps per bucket when downsampled.' }),
     points: t.field({ type: [MetricPointRef], description: 'By step.', resolve: (s) => s.points }),
+    isSimulated: t.boolean({ description: "The job is a demo simulation: these are synthetic metrics.", resolve: async (s, _a, ctx) => (await ctx.loaders.job.load(s.jobId))?.isSimulated ?? false }),
   }),
 });
 
@@ -70,7 +75,7 @@ builder.queryField('jobMetrics', (t) =>
     description: "A job's loss curve (and the other metrics) for charts: every point when the range holds at most maxPoints, else min/max-downsampled to at most maxPoints.",
     authScopes: { read: true },
     args: {
-      jobId: t.arg.id({ required: true }),
+      jobId: t.arg.id({ required: true, bounds: { idOf: 'job' } }),
       split: t.arg({ type: MetricSplitEnum, defaultValue: 'TRAIN' }),
       fromStep: t.arg.int({ description: 'First step of the range (inclusive); default: the first stored.' }),
       toStep: t.arg.int({ description: 'Last step of the range (inclusive); default: the last stored.' }),
@@ -81,7 +86,9 @@ builder.queryField('jobMetrics', (t) =>
       const seriesArgs = { split: args.split ?? 'TRAIN', fromStep: args.fromStep, toStep: args.toStep, maxPoints: args.maxPoints ?? 1000 };
       const problems = checkSeriesArgs(seriesArgs);
       if (problems.length > 0) throw new ValidationError(problems);
-      return ctx.services.metrics.series(await mustFindJob(ctx, args.jobId), seriesArgs);
+      const job = await mustFindJob(ctx, args.jobId);
+      if (seriesArgs.maxPoints <= HEAVY_MAX_POINTS) return ctx.services.metrics.series(job, seriesArgs);
+      return boundedHeavy(() => ctx.services.heavy.run(job.workspaceId, 'metric history', () => ctx.services.metrics.series(job, seriesArgs)));
     },
   }),
 );
@@ -91,9 +98,12 @@ builder.mutationField('exportJobMetrics', (t) =>
     type: MetricsExportRef,
     description: "Writes every point of the job (both splits) to a CSV file and returns a signed link to it, valid an hour. Needs only the read scope: it changes nothing but adds the file.",
     authScopes: { read: true },
-    args: { input: t.arg({ type: builder.inputType('ExportJobMetricsInput', { fields: (f) => ({ jobId: f.id({ required: true }) }) }), required: true }) },
-    errors: { types: [NotFoundError], dataField: { name: 'export' } },
-    resolve: async (_root, { input }, ctx) => ctx.services.metrics.exportCsv(await mustFindJob(ctx, input.jobId)),
+    args: { input: t.arg({ type: builder.inputType('ExportJobMetricsInput', { fields: (f) => ({ jobId: f.id({ required: true, bounds: { idOf: 'job' } }) }) }), required: true }) },
+    errors: { types: [NotFoundError, ValidationError], dataField: { name: 'export' } },
+    resolve: async (_root, { input }, ctx) => {
+      const job = await mustFindJob(ctx, input.jobId);
+      return boundedHeavy(() => ctx.services.metrics.exportCsv(job));
+    },
   }),
 );
 
@@ -103,7 +113,7 @@ builder.subscriptionField('trainingMetrics', (t) =>
     description:
       "A job's metric points in batches, both splits: first those stored after `afterStep` (all of them when null), then each report's points as they arrive, with nothing missed or repeated in between; completes once the job has finished and its last points were sent. To resume after a disconnect, pass the last step received. An unknown id ends the subscription with one NOT_FOUND error.",
     authScopes: { read: true },
-    args: { jobId: t.arg.id({ required: true }), afterStep: t.arg.int() },
+    args: { jobId: t.arg.id({ required: true, bounds: { idOf: 'job' } }), afterStep: t.arg.int() },
     subscribe: async (_root, { jobId, afterStep }, ctx) => {
       const job = await ctx.services.metrics.findJob(workspaceOf(ctx), String(jobId));
       if (!job) throw new GraphQLError(`No training job with id "${jobId}" in this workspace`, { extensions: { code: 'NOT_FOUND' } });

@@ -3,7 +3,8 @@ import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
 import type { Notification } from '../generated/prisma/client.js';
 import type { NotificationKind } from '../notifications/kinds.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ErrorInterface, NotFoundError, ValidationError } from './errors.js';
+import { NotificationDeliveryFailedError, NotificationTargetNotSetError, TEST_LIMIT, TooManyTestNotificationsError, type TestDelivery, type TestTarget } from '../notifications/test-send.js';
 import { pageLimitsText, pageRequest, toConnection, type Connection } from './pagination.js';
 import { nodeInterface } from './node.js';
 
@@ -83,7 +84,7 @@ builder.mutationField('markNotificationsRead', (t) =>
       input: t.arg({
         type: builder.inputType('MarkNotificationsReadInput', {
           fields: (f) => ({
-            ids: f.idList({ description: 'Notifications of this workspace (at most 500).' }),
+            ids: f.idList({ description: 'Notifications of this workspace (at most 500).', bounds: { idOf: 'ntf', maxItems: 500 } }),
             all: f.boolean({ description: 'Every unread notification of the workspace.' }),
           }),
         }),
@@ -115,5 +116,64 @@ builder.subscriptionField('notificationAdded', (t) =>
       if (!notification) throw new GraphQLError(`notification ${event.notificationId} is gone`, { extensions: { code: 'NOT_FOUND' } });
       return notification;
     },
+  }),
+);
+
+// "Send test" (Settings → Notifications): one message to a saved target, and the receiver's answer.
+const NotificationTargetEnum = builder.enumType('NotificationTarget', {
+  values: {
+    SLACK: { description: "The workspace's Slack incoming webhook (settings.slackWebhookUrl)." },
+    WEBHOOK: { description: "The workspace's generic webhook (settings.webhookUrl), signed with its secret." },
+  } as const,
+});
+const TARGET_OF: Record<'SLACK' | 'WEBHOOK', TestTarget> = { SLACK: 'slack', WEBHOOK: 'webhook' };
+const targetEnum = (t: TestTarget) => (t === 'slack' ? 'SLACK' : 'WEBHOOK') as 'SLACK' | 'WEBHOOK';
+
+builder.objectType(NotificationTargetNotSetError, {
+  name: 'NotificationTargetNotSetError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ target: t.field({ type: NotificationTargetEnum, resolve: (e) => targetEnum(e.target) }) }),
+});
+builder.objectType(NotificationDeliveryFailedError, {
+  name: 'NotificationDeliveryFailedError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    target: t.field({ type: NotificationTargetEnum, resolve: (e) => targetEnum(e.target) }),
+    httpStatus: t.exposeInt('httpStatus', { nullable: true, description: "The receiver's HTTP status; null when there was no answer (network error, timeout)." }),
+    reason: t.exposeString('reason', { description: 'E.g. "HTTP 404" or "no answer within 5000 ms".' }),
+  }),
+});
+builder.objectType(TooManyTestNotificationsError, {
+  name: 'TooManyTestNotificationsError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ limit: t.exposeInt('limit', { description: 'Test messages allowed per minute per workspace.' }), retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+
+const TestDeliveryRef = builder.objectRef<TestDelivery>('TestNotificationDelivery').implement({
+  description: 'A test message the receiver accepted.',
+  fields: (t) => ({
+    target: t.field({ type: NotificationTargetEnum, resolve: (d) => targetEnum(d.target) }),
+    deliveryId: t.exposeID('deliveryId', { description: 'Sent as X-BrightRun-Delivery (webhooks) so the receiver can find it in its logs.' }),
+    httpStatus: t.exposeInt('httpStatus'),
+    durationMs: t.exposeInt('durationMs', { description: 'From sending to the answer.' }),
+    sentAt: t.expose('sentAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.mutationField('sendTestNotification', (t) =>
+  t.field({
+    type: TestDeliveryRef,
+    description:
+      `Sends one test message to the saved Slack URL or webhook now and returns the receiver's answer (one try, ${'no retries'}; ` +
+      `no notification is recorded). At most ${TEST_LIMIT.perWindow} a minute per workspace.`,
+    authScopes: { write: true },
+    args: {
+      input: t.arg({
+        type: builder.inputType('SendTestNotificationInput', { fields: (f) => ({ target: f.field({ type: NotificationTargetEnum, required: true, description: 'Which saved target to test.' }) }) }),
+        required: true,
+      }),
+    },
+    errors: { types: [ValidationError, NotificationTargetNotSetError, NotificationDeliveryFailedError, TooManyTestNotificationsError], dataField: { name: 'delivery' } },
+    resolve: (_root, { input }, ctx) => ctx.services.notifications.sendTest(workspaceOf(ctx), TARGET_OF[input.target]),
   }),
 );

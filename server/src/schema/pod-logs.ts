@@ -48,7 +48,7 @@ builder.subscriptionField('podLogs', (t) =>
     type: PodLogLineRef,
     description: `The latest pod's output of a job: the last \`tail\` lines (default 100, at most ${MAX_LOG_LINES}), then each new line as it is printed; completes when the pod's output ends (a resumed job's next pod: subscribe again). An unknown id ends the subscription with one NOT_FOUND error.`,
     authScopes: { read: true },
-    args: { jobId: t.arg.id({ required: true }), tail: t.arg.int({ defaultValue: 100 }) },
+    args: { jobId: t.arg.id({ required: true, bounds: { idOf: 'job' } }), tail: t.arg.int({ defaultValue: 100 }) },
     subscribe: async function* (_root, { jobId, tail }, ctx) {
       const count = checkLines(tail ?? 100, 'tail');
       const job = await ctx.services.jobQueries.find(workspaceOf(ctx), String(jobId));

@@ -6,17 +6,21 @@ import { ValidationError } from './errors.js';
 const JobSpendRef = builder.objectRef<JobSpend>('JobSpend').implement({
   fields: (t) => ({
     jobId: t.exposeID('jobId'),
-    spendUsd: t.exposeFloat('spendUsd', { description: 'What the job cost within the month.' }),
+    spendUsd: t.exposeFloat('spendUsd', { description: "What the job cost within the month: GPU, plus storageUsd (its share of the model-cache volume)." }),
+    storageUsd: t.exposeFloat('storageUsd', { description: "The workspace's model-cache volume attributed to the job: the volume's cost per hour (size × rate ÷ 730) × the hours its pods ran in the month; 0 without a volume. Part of spendUsd; the month's totalUsd counts the volume once, in modelCacheStorageUsd." }),
     attempts: t.exposeInt('attempts', { description: 'Attempts (pod lifetimes) of the job that ran in the month.' }),
   }),
 });
 
 const MonthlySpendRef = builder.objectRef<MonthlySpend>('MonthlySpend').implement({
   description:
-    "A workspace's GPU spend in one UTC month. Each attempt counts for its time inside the month × its hourly price — or RunPod's bill for it, prorated the same way — and a running attempt up to now.",
+    "A workspace's GPU and model-cache storage spend in one UTC month. Each attempt counts for its time inside the month × its hourly price — or RunPod's bill for it, prorated the same way — and a running attempt up to now.",
   fields: (t) => ({
     month: t.exposeString('month', { description: '"YYYY-MM".' }),
-    totalUsd: t.exposeFloat('totalUsd'),
+    totalUsd: t.exposeFloat('totalUsd', { description: "GPU spend of the month's jobs + modelCacheStorageUsd (the volume is counted once, not again through the jobs' storageUsd shares)." }),
+    modelCacheStorageUsd: t.exposeFloat('modelCacheStorageUsd', {
+      description: "The workspace's model-cache network volume(s) for their time inside the month (up to now), used by jobs or not: sizeGb × usdPerGbMonth ÷ 730 per hour (RunPod's published rate; see ModelCacheVolume.priceNote).",
+    }),
     previousMonthUsd: t.exposeFloat('previousMonthUsd'),
     changeUsd: t.exposeFloat('changeUsd', { description: 'totalUsd − previousMonthUsd.' }),
     changePercent: t.exposeFloat('changePercent', { nullable: true, description: 'Null when the previous month cost nothing.' }),

@@ -1,9 +1,11 @@
 import { builder } from '../builder.js';
 import { workspaceOf } from '../context.js';
+import type { ProviderInfo } from '../training/provider-registry.js';
 import type { TrainingConfiguration } from '../generated/prisma/client.js';
 import { TRAINING_PRESETS_CATALOG, PRESET_KEYS, type FieldRange, type PresetDefinition, type BaseModelSpec, type GpuTypeSpec, type Hyperparameters, type PresetKey, type TrainingOverrides } from '../training/presets/index.js';
 import type { FrozenHyperparameters } from '../training/jobs/freeze.js';
 import type { TrainingEstimate } from '../training/estimate/index.js';
+import type { JobPlacement } from '../training/providers/provider.js';
 import { NotFoundError, ValidationError, inInput } from './errors.js';
 import { connectionType, pageLimitsText, pageRequest, toConnection } from './pagination.js';
 import { nodeInterface } from './node.js';
@@ -89,10 +91,41 @@ const BaseModelRef = builder.objectRef<BaseModelSpec>('BaseModel').implement({
     parameterCount: t.field({ type: 'SafeInt', resolve: (m) => m.parameterCount }),
     defaultQuantization: t.field({ type: QuantizationEnum, resolve: (m) => m.defaultQuantization }),
     minGpuMemoryGbNf4: t.float({ resolve: (m) => m.minGpuMemoryGb.NF4 }), minGpuMemoryGbBf16: t.float({ resolve: (m) => m.minGpuMemoryGb.BF16 }),
+    requiresHuggingFaceToken: t.boolean({ description: 'Gated on Hugging Face: accept its license there and set workspaceSettings.huggingFaceToken before training it on a real GPU.', resolve: (m) => m.gated }),
   }),
 });
+export const AvailabilityEnum = builder.enumType('GpuAvailability', {
+  description: "RunPod's stock level for a GPU type in a data center.",
+  values: { NONE: { description: 'Not offered there (or none at all).' }, LOW: {}, MEDIUM: {}, HIGH: {} } as const,
+});
+
+export const JobPlacementRef = builder.objectRef<JobPlacement>('JobPlacement').implement({
+  description:
+    "Where RunPod jobs of the workspace must run: its model-cache network volume lives in one data center, and every pod that mounts it is placed there. Show it where a GPU is chosen: a GPU type the data center does not offer cannot start (GPU_NOT_IN_DATA_CENTER).",
+  fields: (t) => ({
+    dataCenterId: t.exposeString('dataCenterId', { description: 'e.g. "US-KS-2".' }),
+    dataCenterName: t.exposeString('dataCenterName', { nullable: true, description: "RunPod's name for it; null when RunPod did not answer." }),
+    modelCacheVolumeId: t.exposeString('modelCacheVolumeId', { description: "RunPod's id of the volume that pins the job." }),
+    gpuOffered: t.exposeBoolean('gpuOffered', { nullable: true, description: 'Whether the data center offers the GPU type; null when RunPod could not be asked (the launch asks again).' }),
+    gpuAvailability: t.field({ type: AvailabilityEnum, nullable: true, description: "RunPod's stock of the GPU type there now (NONE: not offered); null when unknown.", resolve: (p) => p.gpuAvailability }),
+    offeredGpuTypes: t.exposeStringList('offeredGpuTypes', { description: 'The GPU types (RunPod ids) the data center offers now; empty when unknown.' }),
+    storageUsdPerHour: t.exposeFloat('storageUsdPerHour', { description: "The volume's storage cost per hour (sizeGb × usdPerGbMonth ÷ 730 h), which a job's spend accrues while its pod runs." }),
+  }),
+});
+
 const GpuTypeRef = builder.objectRef<GpuTypeSpec>('GpuType').implement({
-  fields: (t) => ({ id: t.exposeString('id', { description: 'The RunPod GPU type id, e.g. "NVIDIA H100 PCIe".' }), label: t.exposeString('label'), memoryGb: t.exposeInt('memoryGb'), description: t.exposeString('description'), recommended: t.exposeBoolean('recommended') }),
+  fields: (t) => ({
+    id: t.exposeString('id', { description: 'The RunPod GPU type id, e.g. "NVIDIA H100 PCIe".' }), label: t.exposeString('label'), memoryGb: t.exposeInt('memoryGb'), description: t.exposeString('description'), recommended: t.exposeBoolean('recommended'),
+    pinnedDataCenter: t.field({
+      type: JobPlacementRef,
+      nullable: true,
+      description: "Where a RunPod job on this GPU type would run when the workspace has a model-cache volume (its data center) and whether this GPU type is offered there; null when jobs may run anywhere (no volume, or no RunPod provider).",
+      resolve: async (gpu, _args, ctx) => {
+        const runpod = ctx.services.providers.all().find((p) => p.name === 'runpod');
+        return (await runpod?.placement?.(gpu.id, { workspaceId: workspaceOf(ctx) }).catch(() => null)) ?? null;
+      },
+    }),
+  }),
 });
 export const ProviderNameEnum = builder.enumType('TrainingProviderName', {
   values: {
@@ -101,17 +134,14 @@ export const ProviderNameEnum = builder.enumType('TrainingProviderName', {
     DEMO: { description: 'A labelled simulation: synthetic metrics, no GPU.' },
   } as const,
 });
-export interface ProviderInfo {
-  name: 'runpod' | 'local' | 'demo';
-  simulated: boolean;
-  isDefault: boolean;
-}
 const ProviderRef = builder.objectRef<ProviderInfo>('TrainingProvider').implement({
   description: 'Where this server can run jobs.',
   fields: (t) => ({
     name: t.field({ type: ProviderNameEnum, resolve: (p) => p.name.toUpperCase() as 'RUNPOD' }),
     simulated: t.exposeBoolean('simulated'),
     isDefault: t.exposeBoolean('isDefault', { description: 'Used when a job names no provider.' }),
+    ready: t.boolean({ description: 'Whether a job can start on it now (false: see setupHint).', resolve: (p) => p.setupHint === null }),
+    setupHint: t.string({ nullable: true, description: 'What it still needs before it can launch for your workspace (e.g. a RunPod API key in Settings), with the fix; null when ready.', resolve: (p) => p.setupHint }),
   }),
 });
 const CatalogRef = builder.objectRef<typeof TRAINING_PRESETS_CATALOG>('TrainingCatalog').implement({
@@ -122,7 +152,7 @@ const CatalogRef = builder.objectRef<typeof TRAINING_PRESETS_CATALOG>('TrainingC
     ranges: t.field({ type: [RangeRef], resolve: (c) => [...c.ranges] }),
     baseModels: t.field({ type: [BaseModelRef], resolve: (c) => [...c.baseModels] }),
     gpuTypes: t.field({ type: [GpuTypeRef], resolve: (c) => [...c.gpuTypes] }),
-    providers: t.field({ type: [ProviderRef], resolve: (_c, _a, ctx) => ctx.services.providers.list() }),
+    providers: t.field({ type: [ProviderRef], resolve: async (_c, _a, ctx) => ctx.services.providers.list(await ctx.services.settings.launchSettings(workspaceOf(ctx))) }),
     defaultBaseModel: t.string({ resolve: (c) => c.defaults.baseModel }),
     defaultGpuType: t.string({ resolve: (c) => c.defaults.gpuType }),
     defaultMaxDurationHours: t.float({ resolve: (c) => c.defaults.maxDurationHours }),
@@ -147,20 +177,23 @@ export const TrainingOverridesInput = builder.inputType('TrainingOverridesInput'
 export const TrainingPlanInput = builder.inputType('TrainingPlanInput', {
   description: 'What to train and how: the part of a job that the estimate depends on.',
   fields: (t) => ({
-    datasetId: t.id({ required: true }),
+    datasetId: t.id({ required: true, bounds: { idOf: 'ds' } }),
     preset: t.field({ type: PresetEnum, description: 'Default BALANCED (or the saved configuration\'s).' }),
     overrides: t.field({ type: TrainingOverridesInput }),
-    configurationId: t.id({ description: 'Start from a saved configuration; overrides still apply on top.' }),
+    configurationId: t.id({ bounds: { idOf: 'cfg' }, description: 'Start from a saved configuration; overrides still apply on top.' }),
     provider: t.field({ type: ProviderNameEnum, description: "One of trainingCatalog.providers; default: the server's default provider." }),
+    maxSteps: t.int({ description: 'Estimate a run stopped after this many optimizer steps (≥ 1), as StartTrainingJobInput.maxSteps does; startTrainingJob takes the larger-scope input.maxSteps when both are set.' }),
   }),
 });
 
 /** Where a plan field sits in StartTrainingJobInput (the plan is nested there). */
-export const PLAN_FIELDS = /^(datasetId|preset|overrides|configurationId|provider)\b/;
+export const PLAN_FIELDS = /^(datasetId|preset|overrides|configurationId|provider|maxSteps)\b/;
 
 /** The plan input as the job service takes it. */
-export function planOf(input: { datasetId: string | number; preset?: PresetKey | null; overrides?: object | null; configurationId?: string | number | null; provider?: string | null }) {
+export function planOf(input: { datasetId: string | number; preset?: PresetKey | null; overrides?: object | null; configurationId?: string | number | null; provider?: string | null; maxSteps?: number | null }) {
+  if (input.maxSteps != null && (!Number.isInteger(input.maxSteps) || input.maxSteps < 1)) throw new ValidationError([{ field: 'maxSteps', message: `must be a whole number ≥ 1 (got ${input.maxSteps})` }]);
   return {
+    maxSteps: input.maxSteps ?? null,
     datasetId: String(input.datasetId),
     preset: input.preset,
     overrides: input.overrides as TrainingOverrides | null | undefined,
@@ -180,7 +213,7 @@ const StageHoursRef = builder.objectRef<TrainingEstimate['stages'][number]>('Est
   fields: (t) => ({ stage: t.field({ type: StageEnum, resolve: (s) => s.stage }), hours: t.field({ type: HoursRef, resolve: (s) => s.hours }) }),
 });
 const WarningCodeEnum = builder.enumType('EstimateWarningCode', {
-  values: ['EXCEEDS_MAX_DURATION', 'NO_TRAINABLE_PAIRS', 'SEQUENCE_TRUNCATED', 'OUT_OF_MEMORY_RISK', 'FALLBACK_PRICE', 'SPOT_INTERRUPTIONS'] as const,
+  values: ['EXCEEDS_MAX_DURATION', 'NO_TRAINABLE_PAIRS', 'SEQUENCE_TRUNCATED', 'OUT_OF_MEMORY_RISK', 'FALLBACK_PRICE', 'SPOT_INTERRUPTIONS', 'HUGGING_FACE_TOKEN_MISSING', 'PROVIDER_NOT_READY', 'GPU_NOT_IN_DATA_CENTER'] as const,
 });
 const WarningRef = builder.objectRef<TrainingEstimate['warnings'][number]>('EstimateWarning').implement({
   fields: (t) => ({ code: t.field({ type: WarningCodeEnum, resolve: (w) => w.code }), message: t.exposeString('message') }),
@@ -201,7 +234,12 @@ const CostRef = builder.objectRef<TrainingEstimate['cost']>('CostEstimate').impl
   fields: (t) => ({
     lowUsd: t.float({ resolve: (c) => c.low }), highUsd: t.float({ resolve: (c) => c.high }),
     compute: t.field({ type: UsdRangeRef, resolve: (c) => c.breakdown.compute }),
-    storageUsd: t.float({ resolve: (c) => c.breakdown.storage }),
+    storageUsd: t.float({ description: 'Pod disk while the job runs, kept artifacts for a month, and modelCacheStorageUsd.', resolve: (c) => c.breakdown.storage }),
+    modelCacheStorageUsd: t.float({
+      description:
+        "The workspace's model-cache network volume prorated for the job's duration: sizeGb × usdPerGbMonth × hours.high ÷ 730 (0 without a volume, or for a provider that does not mount it); part of storageUsd. The volume bills per GB-month whether jobs run or not: this is the job's share, the same share its spend accrues per hour its pods run.",
+      resolve: (c) => c.breakdown.modelCacheStorage ?? 0,
+    }),
     bufferShare: t.float({ description: 'The buffer as a share of compute + storage, 0–1.', resolve: (c) => c.breakdown.buffer.share }),
     buffer: t.field({ type: UsdRangeRef, resolve: (c) => c.breakdown.buffer }),
     pricePerHourUsd: t.float({ resolve: (c) => c.pricePerHour }),
@@ -224,6 +262,12 @@ export const EstimateRef = builder.objectRef<TrainingEstimate>('TrainingEstimate
     validationPairs: t.int({ resolve: (e) => e.basis.validationPairs }),
     tokensPerPair: t.float({ resolve: (e) => e.basis.tokensPerPair }),
     warnings: t.field({ type: [WarningRef], resolve: (e) => e.warnings }),
+    placement: t.field({
+      type: JobPlacementRef,
+      nullable: true,
+      description: "Where the job will run when the workspace's model-cache volume pins it to a data center, and whether its GPU type is offered there; null when RunPod may place it anywhere.",
+      resolve: (e) => e.placement ?? null,
+    }),
   }),
 });
 
@@ -276,14 +320,14 @@ builder.queryField('trainingConfiguration', (t) =>
     nullable: true,
     description: 'Null when no configuration of this workspace has the id.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, bounds: { idOf: 'cfg' } }) },
     resolve: (_root, { id }, ctx) => ctx.services.configurations.find(workspaceOf(ctx), String(id)),
   }),
 );
 
 const SaveConfigurationInput = builder.inputType('SaveTrainingConfigurationInput', {
   fields: (t) => ({
-    name: t.string({ required: true, description: '1–100 characters; saving under an existing name replaces that configuration.' }),
+    name: t.string({ required: true, description: '1–100 characters; saving under an existing name replaces that configuration.', bounds: { maxLength: 100 } }),
     preset: t.field({ type: PresetEnum }),
     overrides: t.field({ type: TrainingOverridesInput }),
   }),
@@ -300,7 +344,7 @@ builder.mutationField('saveTrainingConfiguration', (t) =>
   }),
 );
 
-const DeleteConfigurationInput = builder.inputType('DeleteTrainingConfigurationInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+const DeleteConfigurationInput = builder.inputType('DeleteTrainingConfigurationInput', { fields: (t) => ({ id: t.id({ required: true, bounds: { idOf: 'cfg' } }) }) });
 
 builder.mutationField('deleteTrainingConfiguration', (t) =>
   t.field({
@@ -308,7 +352,7 @@ builder.mutationField('deleteTrainingConfiguration', (t) =>
     description: 'Deletes a saved configuration. Jobs started from it keep their frozen copy.',
     authScopes: { write: true },
     args: { input: t.arg({ type: DeleteConfigurationInput, required: true }) },
-    errors: { types: [NotFoundError], dataField: { name: 'configuration' } },
+    errors: { types: [NotFoundError, ValidationError], dataField: { name: 'configuration' } },
     resolve: (_root, { input }, ctx) => ctx.services.configurations.delete(workspaceOf(ctx), String(input.id)),
   }),
 );

@@ -116,4 +116,34 @@ describe('SettingsService', () => {
     const orphan = await settings.update('ws_a', { webhookSecret: 'my-own-signing-secret-1234' });
     expect(orphan.ok ? null : orphan.problems[0]).toEqual({ field: 'input.webhookSecret', message: expect.stringMatching(/set webhookUrl first/) });
   });
+
+  it('stores the Slack URL and the Hugging Face token encrypted (never in clear), and encrypts Slack URLs an earlier version stored in clear', async () => {
+    const slack = 'https://hooks.slack.com/services/T111/B111/secretpart9876';
+    const hf = 'hf_ABCDEFGHIJKLMNOPQRSTUVwxyz';
+    const result = await settings.update('ws_b', { slackWebhookUrl: slack, huggingFaceToken: ` ${hf} ` });
+    expect(result.ok && [result.settings.slackWebhookUrl, result.settings.huggingFaceToken]).toEqual([
+      { isSet: true, lastFour: '9876', problem: null },
+      { isSet: true, lastFour: 'wxyz', problem: null },
+    ]);
+    const row = await db.prisma.workspaceSettings.findUniqueOrThrow({ where: { workspaceId: 'ws_b' } });
+    expect([row.slackWebhookUrl, row.slackWebhookUrlEncrypted?.slice(0, 3), row.huggingFaceTokenEncrypted?.slice(0, 3)]).toEqual([null, 'v1:', 'v1:']);
+    expect(JSON.stringify(row)).not.toMatch(/secretpart|ABCDEFGH/);
+    expect((await settings.deliveryTargets('ws_b')).slackWebhookUrl).toBe(slack);
+    expect(await settings.huggingFaceToken('ws_b')).toBe(hf);
+    const bad = await settings.update('ws_b', { huggingFaceToken: 'not-a-token' });
+    expect(bad.ok ? null : bad.problems).toEqual([{ field: 'input.huggingFaceToken', message: expect.stringMatching(/^must be a Hugging Face access token/) }]);
+
+    // A row written before encryption: the start-up migration moves it, once.
+    await db.sql.exec(`UPDATE "WorkspaceSettings" SET "slackWebhookUrl" = '${slack}', "slackWebhookUrlEncrypted" = NULL WHERE "workspaceId" = 'ws_b'`);
+    expect(await settings.encryptPlaintextSecrets()).toBe(1);
+    expect(await settings.encryptPlaintextSecrets()).toBe(0);
+    const migrated = await db.prisma.workspaceSettings.findUniqueOrThrow({ where: { workspaceId: 'ws_b' } });
+    expect([migrated.slackWebhookUrl, migrated.slackWebhookUrlEncrypted?.startsWith('v1:')]).toEqual([null, true]);
+    expect((await settings.deliveryTargets('ws_b')).slackWebhookUrl).toBe(slack);
+    expect((await settings.get('ws_b')).slackWebhookUrl).toEqual({ isSet: true, lastFour: '9876', problem: null });
+
+    const cleared = await settings.update('ws_b', { huggingFaceToken: null, slackWebhookUrl: null });
+    expect(cleared.ok && [cleared.settings.huggingFaceToken.isSet, cleared.settings.slackWebhookUrl.isSet]).toEqual([false, false]);
+    expect(await settings.huggingFaceToken('ws_b')).toBeNull();
+  });
 });

@@ -7,6 +7,8 @@ import { checkSettingsPatch, type FieldProblem, type SettingsPatch } from './val
 export interface WorkspaceSettingsView {
   workspaceId: string;
   runpodApiKey: StoredSecretHint;
+  /** Passed to pods as HF_TOKEN so gated base models (Llama 3) can be downloaded. */
+  huggingFaceToken: StoredSecretHint;
   defaultPreset: string;
   defaultGpuType: string;
   defaultCloudType: 'SPOT' | 'ON_DEMAND';
@@ -33,6 +35,8 @@ export interface DeliveryTargets {
   webhook: { url: string; secret: string } | null;
   /** Why a configured webhook is left out (its signing secret cannot be decrypted): nothing goes unsigned. */
   webhookProblem: string | null;
+  /** Why a configured Slack URL is left out (it cannot be decrypted; the settings hint says so too). */
+  slackProblem?: string;
 }
 
 export interface SettingsServiceOptions {
@@ -44,6 +48,8 @@ export const generateWebhookSecret = () => `whsec_${randomBytes(24).toString('ba
 
 const RUNPOD_KEY = 'runpodApiKey';
 const WEBHOOK_SECRET = 'webhookSecret';
+const HF_TOKEN = 'huggingFaceToken';
+const SLACK_URL = 'slackWebhookUrl';
 
 export class SettingsService {
   private readonly allowLoopback: boolean;
@@ -73,7 +79,14 @@ export class SettingsService {
     if (change.defaultGpuType !== undefined) data.defaultGpuType = change.defaultGpuType;
     if (change.defaultCloudType !== undefined) data.defaultCloudType = change.defaultCloudType;
     if (change.monthlyBudgetUsd !== undefined) data.monthlyBudgetUsd = change.monthlyBudgetUsd;
-    if (change.slackWebhookUrl !== undefined) data.slackWebhookUrl = change.slackWebhookUrl;
+    if (change.huggingFaceToken !== undefined) {
+      data.huggingFaceTokenEncrypted = change.huggingFaceToken === null ? null : this.secrets.encrypt(change.huggingFaceToken, `${workspaceId}:${HF_TOKEN}`);
+    }
+    if (change.slackWebhookUrl !== undefined) {
+      // A credential like the others: stored encrypted, never in clear.
+      data.slackWebhookUrlEncrypted = change.slackWebhookUrl === null ? null : this.secrets.encrypt(change.slackWebhookUrl, `${workspaceId}:${SLACK_URL}`);
+      data.slackWebhookUrl = null;
+    }
 
     let generatedWebhookSecret: string | null = null;
     const webhookUrl = change.webhookUrl === undefined ? current.webhookUrl : change.webhookUrl;
@@ -99,9 +112,50 @@ export class SettingsService {
     return row?.runpodApiKeyEncrypted ? this.secrets.decrypt(row.runpodApiKeyEncrypted, `${workspaceId}:${RUNPOD_KEY}`) : null;
   }
 
+  /** The launch defaults and whether a Hugging Face token is set (for estimates and starts). */
+  async launchSettings(workspaceId: string): Promise<{ defaultPreset: string; defaultGpuType: string; defaultCloudType: 'SPOT' | 'ON_DEMAND'; huggingFaceTokenSet: boolean; runpodApiKeySet: boolean }> {
+    const row = await this.row(workspaceId);
+    return {
+      defaultPreset: row.defaultPreset, defaultGpuType: row.defaultGpuType, defaultCloudType: row.defaultCloudType,
+      huggingFaceTokenSet: row.huggingFaceTokenEncrypted !== null, runpodApiKeySet: row.runpodApiKeyEncrypted !== null,
+    };
+  }
+
+  /** The Hugging Face token for pods (HF_TOKEN), or null when the workspace has none. */
+  async huggingFaceToken(workspaceId: string): Promise<string | null> {
+    const row = await this.prisma.workspaceSettings.findUnique({ where: { workspaceId }, select: { huggingFaceTokenEncrypted: true } });
+    return row?.huggingFaceTokenEncrypted ? this.secrets.decrypt(row.huggingFaceTokenEncrypted, `${workspaceId}:${HF_TOKEN}`) : null;
+  }
+
+  /**
+   * The data migration behind the `slackWebhookUrlEncrypted` column: encrypts any Slack URL still
+   * stored in clear (rows written before it) and clears the plaintext column. Idempotent; run at
+   * start-up after the schema migrations. Returns how many rows it moved.
+   */
+  async encryptPlaintextSecrets(): Promise<number> {
+    const rows = await this.prisma.workspaceSettings.findMany({ where: { slackWebhookUrl: { not: null } }, select: { workspaceId: true, slackWebhookUrl: true } });
+    for (const row of rows) {
+      await this.prisma.workspaceSettings.updateMany({
+        where: { workspaceId: row.workspaceId, slackWebhookUrl: row.slackWebhookUrl },
+        data: { slackWebhookUrlEncrypted: this.secrets.encrypt(row.slackWebhookUrl!, `${row.workspaceId}:${SLACK_URL}`), slackWebhookUrl: null },
+      });
+    }
+    return rows.length;
+  }
+
   async deliveryTargets(workspaceId: string): Promise<DeliveryTargets> {
     const row = await this.prisma.workspaceSettings.findUnique({ where: { workspaceId } });
-    const targets: DeliveryTargets = { slackWebhookUrl: row?.slackWebhookUrl ?? null, webhook: null, webhookProblem: null };
+    let slackWebhookUrl: string | null = row?.slackWebhookUrl ?? null;
+    let slackProblem: string | null = null;
+    if (row?.slackWebhookUrlEncrypted) {
+      try {
+        slackWebhookUrl = this.secrets.decrypt(row.slackWebhookUrlEncrypted, `${workspaceId}:${SLACK_URL}`);
+      } catch (error) {
+        if (!(error instanceof SecretDecryptionError)) throw error;
+        slackProblem = error.message;
+      }
+    }
+    const targets: DeliveryTargets = { slackWebhookUrl, webhook: null, webhookProblem: null, ...(slackProblem ? { slackProblem } : {}) };
     if (!row?.webhookUrl || !row.webhookSecretEncrypted) return targets;
     try {
       targets.webhook = { url: row.webhookUrl, secret: this.secrets.decrypt(row.webhookSecretEncrypted, `${workspaceId}:${WEBHOOK_SECRET}`) };
@@ -135,7 +189,8 @@ export class SettingsService {
       defaultGpuType: row.defaultGpuType,
       defaultCloudType: row.defaultCloudType,
       monthlyBudgetUsd: row.monthlyBudgetUsd === null ? null : row.monthlyBudgetUsd.toNumber(),
-      slackWebhookUrl: { ...secretHint(row.slackWebhookUrl), problem: null },
+      slackWebhookUrl: row.slackWebhookUrlEncrypted ? this.hint(row.slackWebhookUrlEncrypted, `${row.workspaceId}:${SLACK_URL}`) : { ...secretHint(row.slackWebhookUrl), problem: null },
+      huggingFaceToken: this.hint(row.huggingFaceTokenEncrypted, `${row.workspaceId}:${HF_TOKEN}`),
       webhookUrl: row.webhookUrl,
       webhookSecret: this.hint(row.webhookSecretEncrypted, `${row.workspaceId}:${WEBHOOK_SECRET}`),
       updatedAt: row.updatedAt,

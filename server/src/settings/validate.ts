@@ -7,6 +7,8 @@ import { checkWebhookUrl, type UrlRules } from './urls.js';
  */
 export interface SettingsPatch {
   runpodApiKey?: string | null;
+  /** A Hugging Face access token (hf_…), for gated base models; write-only. */
+  huggingFaceToken?: string | null;
   defaultPreset?: string | null;
   defaultGpuType?: string | null;
   defaultCloudType?: string | null;
@@ -27,6 +29,7 @@ export interface FieldProblem {
 /** The patch after validation: trimmed, normalized, ready to store (secrets still in clear). */
 export interface CheckedPatch {
   runpodApiKey?: string | null;
+  huggingFaceToken?: string | null;
   defaultPreset?: string;
   defaultGpuType?: string;
   defaultCloudType?: CloudType;
@@ -51,6 +54,13 @@ export function checkSettingsPatch(patch: SettingsPatch, rules: UrlRules, field 
     const key = patch.runpodApiKey.trim();
     if (!/^\S{10,200}$/.test(key)) problem('runpodApiKey', 'must be 10–200 characters without spaces (RunPod → Settings → API Keys); pass null to remove the key');
     else out.runpodApiKey = key;
+  }
+
+  if (patch.huggingFaceToken === null) out.huggingFaceToken = null;
+  else if (patch.huggingFaceToken !== undefined) {
+    const token = patch.huggingFaceToken.trim();
+    if (!/^hf_[A-Za-z0-9]{20,200}$/.test(token)) problem('huggingFaceToken', 'must be a Hugging Face access token: "hf_" followed by 20–200 letters or digits (huggingface.co → Settings → Access Tokens, "Read" is enough); pass null to remove it');
+    else out.huggingFaceToken = token;
   }
 
   const choice = <T extends string>(name: keyof SettingsPatch, value: string | null | undefined, allowed: readonly T[]): T | undefined => {

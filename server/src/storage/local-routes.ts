@@ -11,8 +11,17 @@ import { StorageError, StorageNotFoundError } from './storage.js';
  * GET/HEAD with single byte ranges, and PUT that streams the body into storage.
  * Returns false (and touches nothing) for any URL outside `/files/`, so the caller can fall through.
  */
+export interface LocalFileRouteOptions {
+  /**
+   * Asked before a PUT through a single-use link is read: a reason to refuse it (the upload it
+   * belonged to was finalized, refused or expired), or null to accept it.
+   */
+  uploadRefusal?: (path: string) => Promise<string | null>;
+}
+
 export function createLocalFileRoutes(
   storage: LocalStorage,
+  options: LocalFileRouteOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -21,7 +30,7 @@ export function createLocalFileRoutes(
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, Content-Disposition');
     try {
-      await handle(storage, url, req, res);
+      await handle(storage, options, url, req, res);
     } catch (error) {
       fail(res, 500, 'internal', `the file request failed: ${(error as Error).message}`);
     }
@@ -29,7 +38,7 @@ export function createLocalFileRoutes(
   };
 }
 
-async function handle(storage: LocalStorage, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(storage: LocalStorage, options: LocalFileRouteOptions, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') {
     res.writeHead(204, {
@@ -57,9 +66,17 @@ async function handle(storage: LocalStorage, url: URL, req: IncomingMessage, res
     return fail(res, check.code === 'wrong_method' ? 405 : 403, check.code, check.message);
   }
 
+  if (op === 'put' && check.once && options.uploadRefusal) {
+    const refusal = await options.uploadRefusal(path);
+    if (refusal !== null) {
+      closeAfterResponse(req, res);
+      return fail(res, 409, 'upload_closed', refusal);
+    }
+  }
+
   try {
     if (op === 'get') await serveDownload(storage, path, check.name, req, res);
-    else await receiveUpload(storage, path, check.max, req, res);
+    else await receiveUpload(storage, path, check.max, check.once === true, req, res);
   } catch (error) {
     if (error instanceof StorageNotFoundError) return fail(res, 404, 'not_found', `no file is stored at ${path}`);
     if (error instanceof StorageError && error.code === 'too_large') {
@@ -112,9 +129,14 @@ async function receiveUpload(
   storage: LocalStorage,
   path: string,
   maxBytes: number | undefined,
+  createOnly: boolean,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  if (createOnly && (await storage.stat(path))) {
+    closeAfterResponse(req, res);
+    throw new StorageError(`An object is already stored at "${path}" and this upload link is single-use: nothing was changed. Request a new upload.`, { code: 'conflict' });
+  }
   const declared = Number(req.headers['content-length']);
   if (maxBytes !== undefined && Number.isFinite(declared) && declared > maxBytes) {
     throw new StorageError(`The upload is ${declared} bytes; this link allows at most ${maxBytes}.`, {
@@ -129,7 +151,7 @@ async function receiveUpload(
   });
   req.pipe(body);
   try {
-    const { sizeBytes } = await storage.put(path, body, maxBytes === undefined ? {} : { maxBytes });
+    const { sizeBytes } = await storage.put(path, body, { ...(maxBytes === undefined ? {} : { maxBytes }), ...(createOnly ? { createOnly } : {}) });
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ path, sizeBytes }));
   } catch (error) {

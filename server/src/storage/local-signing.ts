@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** HMAC-SHA256 links for the local file routes: `?op=…&exp=…[&max=…][&name=…]&sig=…`. */
+/** HMAC-SHA256 links for the local file routes: `?op=…&exp=…[&max=…][&name=…][&once=1]&sig=…`. */
 
 export type LinkOp = 'get' | 'put';
 
@@ -13,15 +13,17 @@ export interface LinkFields {
   max?: number;
   /** Download file name for Content-Disposition (GET links). */
   name?: string;
+  /** PUT links: create only, never overwrite (the link is spent once its bytes are stored). */
+  once?: true;
 }
 
 export type LinkCheck =
-  | { ok: true; max?: number; name?: string }
+  | { ok: true; max?: number; name?: string; once?: true }
   | { ok: false; code: 'link_invalid' | 'link_expired' | 'wrong_method'; message: string };
 
 function signature(secret: Uint8Array, fields: LinkFields): Buffer {
   // JSON keeps the fields unambiguous: no separator can be smuggled through a name.
-  const message = JSON.stringify([fields.op, fields.path, fields.exp, fields.max ?? null, fields.name ?? null]);
+  const message = JSON.stringify([fields.op, fields.path, fields.exp, fields.max ?? null, fields.name ?? null, ...(fields.once ? ['once'] : [])]);
   return createHmac('sha256', secret).update(message).digest();
 }
 
@@ -29,6 +31,7 @@ export function signLinkQuery(secret: Uint8Array, fields: LinkFields): string {
   const query = new URLSearchParams({ op: fields.op, exp: String(fields.exp) });
   if (fields.max !== undefined) query.set('max', String(fields.max));
   if (fields.name !== undefined) query.set('name', fields.name);
+  if (fields.once) query.set('once', '1');
   query.set('sig', signature(secret, fields).toString('base64url'));
   return query.toString();
 }
@@ -60,6 +63,7 @@ export function checkLink(
     exp: Number(exp),
     ...(max !== null && { max: Number(max) }),
     ...(name !== null && { name }),
+    ...(query.get('once') === '1' && { once: true as const }),
   };
   const expected = signature(secret, fields);
   const given = Buffer.from(sig, 'base64url');
@@ -78,5 +82,10 @@ export function checkLink(
     const at = new Date(fields.exp * 1000).toISOString();
     return { ok: false, code: 'link_expired', message: `the link expired at ${at}; ask for a new one` };
   }
-  return { ok: true, ...(fields.max !== undefined && { max: fields.max }), ...(fields.name !== undefined && { name: fields.name }) };
+  return {
+    ok: true,
+    ...(fields.max !== undefined && { max: fields.max }),
+    ...(fields.name !== undefined && { name: fields.name }),
+    ...(fields.once && { once: true as const }),
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -90,9 +90,10 @@ export class LocalStorage implements Storage {
   async put(
     path: string,
     body: Readable | Uint8Array,
-    options: { contentType?: string; maxBytes?: number } = {},
+    options: { contentType?: string; maxBytes?: number; createOnly?: boolean } = {},
   ): Promise<{ sizeBytes: number }> {
     const target = this.#file(path);
+    if (options.createOnly && (await this.stat(path))) throw alreadyStored(path);
     const source = toReadable(body);
     const stagingDir = join(this.root, STAGING_DIR);
     await mkdir(stagingDir, { recursive: true });
@@ -101,7 +102,8 @@ export class LocalStorage implements Storage {
     try {
       // flush: fsync before close, so a crash right after the rename cannot leave an empty file.
       await pipeline(source, counter, createWriteStream(staging, { flags: 'wx', flush: true }));
-      await this.#moveIntoPlace(staging, target, path);
+      if (options.createOnly) await this.#linkIntoPlace(staging, target, path);
+      else await this.#moveIntoPlace(staging, target, path);
     } catch (error) {
       source.destroy();
       await rm(staging, { force: true });
@@ -110,6 +112,19 @@ export class LocalStorage implements Storage {
         : new StorageError(`Could not store "${path}": ${(error as Error).message}`, { cause: error });
     }
     return { sizeBytes: counter.bytes };
+  }
+
+  /** Like #moveIntoPlace, but never replaces an object: link(2) fails if the target exists. */
+  async #linkIntoPlace(staging: string, target: string, path: string): Promise<void> {
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await link(staging, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyStored(path);
+      throw error;
+    } finally {
+      await rm(staging, { force: true });
+    }
   }
 
   async #moveIntoPlace(staging: string, target: string, path: string): Promise<void> {
@@ -220,7 +235,7 @@ export class LocalStorage implements Storage {
     return this.#link(path, { op: 'get', exp: this.#expiry(options.expiresInSeconds), ...(name && { name }) });
   }
 
-  async signedUploadUrl(path: string, options: { expiresInSeconds: number; maxBytes?: number }): Promise<SignedUpload> {
+  async signedUploadUrl(path: string, options: { expiresInSeconds: number; maxBytes?: number; createOnly?: boolean }): Promise<SignedUpload> {
     this.#file(path);
     assertPositiveSeconds(options.expiresInSeconds, 'expiresInSeconds');
     const { maxBytes } = options;
@@ -231,7 +246,7 @@ export class LocalStorage implements Storage {
     }
     const exp = this.#expiry(options.expiresInSeconds);
     return {
-      url: this.#link(path, { op: 'put', exp, ...(maxBytes !== undefined && { max: maxBytes }) }),
+      url: this.#link(path, { op: 'put', exp, ...(maxBytes !== undefined && { max: maxBytes }), ...(options.createOnly && { once: true as const }) }),
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
       expiresAt: new Date(exp * 1000),
@@ -242,4 +257,11 @@ export class LocalStorage implements Storage {
   checkSignedRequest(op: LinkOp, path: string, query: URLSearchParams): LinkCheck {
     return checkLink(this.#secret, op, path, query, this.#now());
   }
+}
+
+function alreadyStored(path: string): StorageError {
+  return new StorageError(
+    `An object is already stored at "${path}" and this upload link is single-use: nothing was changed. Request a new upload.`,
+    { code: 'conflict' },
+  );
 }

@@ -218,6 +218,21 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       expect(await storage.stat(path)).toMatchObject({ sizeBytes: 6 });
     });
 
+    it('makes createOnly upload links single-use: a second PUT is refused and the first bytes stay', async () => {
+      const path = `${folder()}/once.bin`;
+      const upload = await storage.signedUploadUrl(path, { expiresInSeconds: 600, maxBytes: 1024, createOnly: true });
+      const first = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'the real bytes' });
+      expect(first.ok).toBe(true);
+      const again = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'replaced' });
+      expect(again.ok).toBe(false);
+      expect(await again.text()).toMatch(/already|Duplicate|exists/i);
+      expect((await readAll(await storage.read(path))).toString()).toBe('the real bytes');
+      // A second link for the same path cannot replace it either.
+      const other = await storage.signedUploadUrl(path, { expiresInSeconds: 600, createOnly: true });
+      expect((await fetch(other.url, { method: 'PUT', headers: other.headers, body: 'other' })).ok).toBe(false);
+      expect(await storage.stat(path)).toMatchObject({ sizeBytes: 14 });
+    });
+
     it('refuses uploads over the link size limit where the backend can enforce it', async () => {
       if (!fixture.enforcesUploadMaxBytes) return;
       const path = `${folder()}/too-big.bin`;

@@ -55,14 +55,17 @@ export interface Storage {
     options: { expiresInSeconds: number; downloadName?: string },
   ): Promise<string>;
   /**
-   * A link a client PUTs the raw bytes to, with `headers`. Overwrites an existing object.
+   * A link a client PUTs the raw bytes to, with `headers`. Overwrites an existing object, unless
+   * `createOnly`: then the link is single-use — once an object is stored at the path, every
+   * further PUT is refused (409 locally, storage-api's "Duplicate" on Supabase) and the object
+   * stays as it is.
    * Local enforces `maxBytes` (413, nothing kept). Supabase can only enforce its bucket-wide
    * `file_size_limit` and fixes the lifetime server-side (2 hours by default): check `stat()`
    * after the client reports completion, and read `expiresAt` for the real expiry.
    */
   signedUploadUrl(
     path: string,
-    options: { expiresInSeconds: number; maxBytes?: number },
+    options: { expiresInSeconds: number; maxBytes?: number; createOnly?: boolean },
   ): Promise<SignedUpload>;
 }
 

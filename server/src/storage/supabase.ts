@@ -197,11 +197,12 @@ export class SupabaseStorage implements Storage {
     return options.downloadName ? `${signedUrl}&download=${encodeURIComponent(options.downloadName)}` : signedUrl;
   }
 
-  async signedUploadUrl(path: string, options: { expiresInSeconds: number; maxBytes?: number }): Promise<SignedUpload> {
+  async signedUploadUrl(path: string, options: { expiresInSeconds: number; maxBytes?: number; createOnly?: boolean }): Promise<SignedUpload> {
     assertPositiveSeconds(options.expiresInSeconds, 'expiresInSeconds');
     const { api, key } = this.#locate(path);
     const { signedUrl, token } = unwrap(
-      await api.createSignedUploadUrl(key, { upsert: true }),
+      // Without upsert, storage-api refuses a PUT to a key that holds an object ("Duplicate").
+      await api.createSignedUploadUrl(key, { upsert: !options.createOnly }),
       'sign an upload link for',
       path,
     );

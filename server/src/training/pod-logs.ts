@@ -30,7 +30,7 @@ export class PodLogService {
     const pod = await this.latestPod(job);
     if (!pod) return null;
     const out: PodLogLine[] = [];
-    for await (const line of pod.provider.logs!(pod.podId, { tail: lines, follow: false })) out.push(line);
+    for await (const line of pod.provider.logs!(pod.podId, { tail: lines, follow: false }, { workspaceId: job.workspaceId })) out.push(line);
     return { podId: pod.podId, attempt: pod.attempt, lines: out.slice(-lines) };
   }
 
@@ -38,6 +38,6 @@ export class PodLogService {
   async *follow(job: TrainingJob, tail: number, signal: AbortSignal): AsyncGenerator<PodLogLine> {
     const pod = await this.latestPod(job);
     if (!pod) return;
-    yield* pod.provider.logs!(pod.podId, { tail, follow: true, signal });
+    yield* pod.provider.logs!(pod.podId, { tail, follow: true, signal }, { workspaceId: job.workspaceId });
   }
 }

@@ -2,30 +2,33 @@ import type { Config } from '../config/config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { ValidationError } from '../errors.js';
 import type { ProviderName, TrainingProvider } from './providers/provider.js';
-import { createProvider } from './providers/select.js';
+import { createProvider, type ProviderHooks } from './providers/select.js';
 import { trainerInstalled } from './providers/local.js';
 
 export interface ProviderInfo {
   name: ProviderName;
   simulated: boolean;
   isDefault: boolean;
+  /** What it still needs before it can launch (for this workspace, when one was given); null: ready. */
+  setupHint: string | null;
 }
 
 /**
  * The providers this server can run jobs on: the default (BRIGHTRUN_PROVIDER, or chosen
- * automatically) plus every other real one it is configured for — RunPod when RUNPOD_API_KEY is
- * set, local when BRIGHTRUN_TRAINER_PYTHON names an installed trainer. The demo simulation is
- * offered only as the default.
+ * automatically) plus every other real one — RunPod always (with the server's RUNPOD_API_KEY, or
+ * each workspace's own key from its settings: without either it is listed with a setup hint and
+ * refused at start), local when BRIGHTRUN_TRAINER_PYTHON names an installed trainer. The demo
+ * simulation is offered only as the default.
  * Each has its own supervisor (a supervisor drives the jobs of one provider).
  */
 export class ProviderRegistry {
   readonly default: TrainingProvider;
   private readonly providers = new Map<ProviderName, TrainingProvider>();
 
-  constructor(config: Config, prisma: PrismaClient) {
-    this.default = createProvider(config, prisma);
+  constructor(config: Config, prisma: PrismaClient, hooks: ProviderHooks = {}) {
+    this.default = createProvider(config, prisma, hooks);
     this.providers.set(this.default.name, this.default);
-    if (config.runpod.apiKey && !this.providers.has('runpod')) this.providers.set('runpod', createProvider({ ...config, provider: 'runpod' }, prisma));
+    if (!this.providers.has('runpod')) this.providers.set('runpod', createProvider({ ...config, provider: 'runpod' }, prisma, hooks));
     // Training on the API server's own machine only when asked for by name (BRIGHTRUN_TRAINER_PYTHON),
     // never just because a trainer happens to be installed.
     if (!this.providers.has('local') && config.trainerPython && trainerInstalled(config.trainerPython)) {
@@ -37,8 +40,12 @@ export class ProviderRegistry {
     return [...this.providers.values()];
   }
 
-  list(): ProviderInfo[] {
-    return this.all().map((p) => ({ name: p.name, simulated: p.simulated, isDefault: p === this.default }));
+  /** Every provider; with a workspace's settings, whether each is ready for that workspace. */
+  list(workspace?: { runpodApiKeySet: boolean }): ProviderInfo[] {
+    return this.all().map((p) => ({
+      name: p.name, simulated: p.simulated, isDefault: p === this.default,
+      setupHint: p.missingCredentials?.(workspace ?? { runpodApiKeySet: false }) ?? null,
+    }));
   }
 
   /** The named provider, or the default; an unconfigured name is refused with the ones there are. */

@@ -3,7 +3,8 @@ import type { JobLifecycle } from './jobs/lifecycle.js';
 import type { TrainingProvider } from './providers/provider.js';
 
 /**
- * Spend = Σ attempts (what the provider billed, else price × runtime); written to the job. A
+ * Spend = Σ attempts (what the provider billed, else price × runtime, plus the model-cache volume's
+ * storage attributed per hour the attempt ran: RunPod bills the volume apart from the pod); written to the job. A
  * running attempt is priced by the clock (RunPod's billing lags and is asked once, when the
  * attempt ends); only the demo simulation bills live, in its compressed time.
  */
@@ -17,7 +18,7 @@ export async function accountSpend(prisma: PrismaClient, provider: TrainingProvi
       billed = await provider.billedUsd(attempt.providerPodId).catch(() => null);
     }
     const hours = ((attempt.endedAt?.getTime() ?? now) - attempt.startedAt.getTime()) / 3_600_000;
-    total += billed ?? Math.max(0, hours) * Number(attempt.pricePerHour);
+    total += (billed ?? Math.max(0, hours) * Number(attempt.pricePerHour)) + Math.max(0, hours) * Number(attempt.storageUsdPerHour);
   }
   const spendUsd = Math.round(total * 10_000) / 10_000;
   if (Math.abs(spendUsd - Number(job.spendUsd)) < 0.00005) return job;
@@ -31,7 +32,7 @@ interface LimitContext {
 }
 
 /** Silence, max duration, cost cap and the estimate's 80% / 100% marks, for a running job. */
-export async function checkLimits(ctx: LimitContext, job: TrainingJob, attempt: JobAttempt, options: { heartbeatTimeoutMs: number }): Promise<void> {
+export async function checkLimits(ctx: LimitContext, job: TrainingJob, attempt: JobAttempt, options: { heartbeatTimeoutMs: number; stallTimeoutMs: number }): Promise<void> {
   const now = Date.now();
   const lastSign = Math.max(job.lastHeartbeatAt?.getTime() ?? 0, attempt.startedAt.getTime());
   const silentMs = now - lastSign;
@@ -42,6 +43,17 @@ export async function checkLimits(ctx: LimitContext, job: TrainingJob, attempt: 
   }
   if (silentMs > options.heartbeatTimeoutMs && !(await hasEvent(ctx.prisma, job.id, 'trainer_quiet', attempt.startedAt))) {
     await ctx.lifecycle.record(job, { kind: 'trainer_quiet', level: 'WARNING', message: `No report from the trainer for ${Math.round(silentMs / 60_000)} min` });
+  }
+  // The heartbeat comes from the trainer's reporter thread, so a hung training loop still "beats":
+  // while TRAINING, only a step that moves counts as progress (lastProgressAt, set by trainerReport).
+  if (job.status === 'TRAINING') {
+    const sinceProgress = now - Math.max(job.lastProgressAt?.getTime() ?? 0, attempt.startedAt.getTime());
+    if (sinceProgress > options.stallTimeoutMs) {
+      const minutes = Math.max(1, Math.round(sinceProgress / 60_000));
+      const message = `Training stalled: the trainer kept reporting but stayed at step ${job.currentStep} for ${minutes} min (the stall limit is ${Math.round(options.stallTimeoutMs / 60_000)} min, BRIGHTRUN_STALL_TIMEOUT_S); the job was stopped. Read the pod logs (trainingJob.logs) for where it hung.`;
+      await ctx.lifecycle.apply(job.id, { type: 'FAIL' }, { kind: 'training_stalled', level: 'ERROR', message, data: { step: job.currentStep } }, { errorCode: 'TRAINING_STALLED', errorMessage: message });
+      return;
+    }
   }
   if (job.startedAt && now - job.startedAt.getTime() > job.maxDurationHours * 3_600_000) {
     await stop(ctx, job, `Stopped at its max duration of ${job.maxDurationHours} h`, 'MAX_DURATION');

@@ -1,7 +1,12 @@
 import type { TrainerContext } from '../../context.js';
 import { TRAINER_STAGES } from '../../training/state-machine.js';
 import type { TrainingJob } from '../../generated/prisma/client.js';
+import { MAX_POINTS_PER_REPORT } from '../../metrics/ingest.js';
 import { trainerBuilder as builder } from './builder.js';
+import { TRAINER_INPUT_BOUNDS } from './bounds.js';
+
+/** Every operation's jobId: a job id (job_…), checked by its format before the token's job is. */
+const JOB_ID = { required: true, bounds: { idOf: 'job' } } as const;
 
 // The trainer ↔ server contract (trainer/CONTRACT.md), served at /trainer/graphql only. Callable
 // only with a job's trainer token (`brj_…`), for that job, while it is not finished. Failures are
@@ -81,43 +86,78 @@ const UploadRef = builder.objectRef<{ name: string; url: string; method: string;
   fields: (t) => ({ name: t.exposeString('name'), url: t.exposeString('url'), method: t.exposeString('method'), headers: t.field({ type: [HeaderRef], resolve: (u) => u.headers }) }),
 });
 
+// Bounds on every input (validation/input-bounds.ts; strings also refuse NUL, numbers must be
+// finite). Generous for a real trainer: what it sends is far inside them (trainer/brightrun_trainer).
+const B = TRAINER_INPUT_BOUNDS;
+
 const FileInput = builder.inputType('TrainerFileInput', {
-  fields: (t) => ({ name: t.string({ required: true }), sizeBytes: t.float({ required: true }), sha256: t.string({ required: true }) }),
+  fields: (t) => ({
+    name: t.string({ required: true, bounds: { minLength: 1, maxLength: B.fileNameMaxLength } }),
+    sizeBytes: t.float({ required: true, bounds: { min: 0, max: B.fileMaxBytes } }),
+    sha256: t.string({ required: true, bounds: { maxLength: 64 } }), // the service checks 64 lowercase hex
+  }),
 });
 const ProgressInput = builder.inputType('TrainerProgressInput', {
-  fields: (t) => ({ step: t.int({ required: true }), totalSteps: t.int({ required: true }), epoch: t.float({ required: true }), totalEpochs: t.int({ required: true }) }),
+  fields: (t) => ({
+    step: t.int({ required: true, bounds: { min: 0 } }),
+    totalSteps: t.int({ required: true, bounds: { min: 0 } }),
+    epoch: t.float({ required: true, bounds: { min: 0, max: B.maxEpochs } }),
+    totalEpochs: t.int({ required: true, bounds: { min: 0, max: B.maxEpochs } }),
+  }),
 });
 const MetricInputRef = builder.inputType('TrainerMetricInput', {
   fields: (t) => ({
     split: t.field({ type: MetricSplitEnum, required: true }),
-    step: t.int({ required: true }),
-    loss: t.float(), learningRate: t.float(), gradNorm: t.float(), epoch: t.float(), tokensPerSecond: t.float(),
-    gpuUtilization: t.float({ description: 'Percent, 0–100.' }), gpuMemoryGb: t.float(), perplexity: t.float(),
+    step: t.int({ required: true, bounds: { min: 0 } }),
+    loss: t.float({ bounds: { min: 0, max: B.maxLoss } }),
+    learningRate: t.float({ bounds: { min: 0, max: B.maxLearningRate } }),
+    gradNorm: t.float({ bounds: { min: 0 } }),
+    epoch: t.float({ bounds: { min: 0, max: B.maxEpochs } }),
+    tokensPerSecond: t.float({ bounds: { min: 0, max: B.maxTokensPerSecond } }),
+    gpuUtilization: t.float({ description: 'Percent, 0–100.', bounds: { min: 0, max: 100 } }),
+    gpuMemoryGb: t.float({ bounds: { min: 0, max: B.maxGpuMemoryGb } }),
+    perplexity: t.float({ description: 'exp(loss): may be very large, never negative.', bounds: { min: 0 } }),
   }),
 });
 const EventInput = builder.inputType('TrainerEventInput', {
-  fields: (t) => ({ level: t.field({ type: EventLevelEnum, required: true }), kind: t.string({ required: true }), message: t.string({ required: true }) }),
+  fields: (t) => ({
+    level: t.field({ type: EventLevelEnum, required: true }),
+    kind: t.string({ required: true, bounds: { minLength: 1, maxLength: B.eventKindMaxLength } }),
+    message: t.string({ required: true, bounds: { maxLength: B.eventMessageMaxLength } }),
+  }),
 });
 const ReportInput = builder.inputType('TrainerReportInput', {
   description: 'Everything optional: an empty report is a heartbeat.',
   fields: (t) => ({
     stage: t.field({ type: TrainerStageEnum }),
-    substatus: t.string(),
+    substatus: t.string({ bounds: { maxLength: B.substatusMaxLength } }),
     progress: t.field({ type: ProgressInput }),
-    metrics: t.field({ type: [MetricInputRef], description: 'At most 1,000 points; stored once per (split, step).' }),
-    events: t.field({ type: [EventInput] }),
+    metrics: t.field({ type: [MetricInputRef], description: 'At most 1,000 points; stored once per (split, step).', bounds: { maxItems: MAX_POINTS_PER_REPORT } }),
+    events: t.field({ type: [EventInput], description: `At most ${B.maxEvents} events.`, bounds: { maxItems: B.maxEvents } }),
   }),
 });
 const SummaryInput = builder.inputType('TrainerSummaryInput', {
   fields: (t) => ({
-    files: t.field({ type: [FileInput], required: true }),
-    initialLoss: t.float(), finalLoss: t.float(), evalLoss: t.float(), perplexity: t.float(),
-    totalSteps: t.int({ required: true }), epochs: t.float({ required: true }), trainRuntimeSeconds: t.float({ required: true }),
-    tokensPerSecond: t.float(), trainExamples: t.int({ required: true }), evalExamples: t.int({ required: true }), truncatedExamples: t.int({ required: true }),
+    files: t.field({ type: [FileInput], required: true, bounds: { maxItems: B.maxFiles } }),
+    initialLoss: t.float({ bounds: { min: 0, max: B.maxLoss } }),
+    finalLoss: t.float({ bounds: { min: 0, max: B.maxLoss } }),
+    evalLoss: t.float({ bounds: { min: 0, max: B.maxLoss } }),
+    perplexity: t.float({ bounds: { min: 0 } }),
+    totalSteps: t.int({ required: true, bounds: { min: 0 } }),
+    epochs: t.float({ required: true, bounds: { min: 0, max: B.maxEpochs } }),
+    trainRuntimeSeconds: t.float({ required: true, bounds: { min: 0, max: B.maxRuntimeSeconds } }),
+    tokensPerSecond: t.float({ bounds: { min: 0, max: B.maxTokensPerSecond } }),
+    trainExamples: t.int({ required: true, bounds: { min: 0 } }),
+    evalExamples: t.int({ required: true, bounds: { min: 0 } }),
+    truncatedExamples: t.int({ required: true, bounds: { min: 0 } }),
   }),
 });
 const FailureInput = builder.inputType('TrainerFailureInput', {
-  fields: (t) => ({ code: t.field({ type: FailureCodeEnum, required: true }), message: t.string({ required: true }), detail: t.string() }),
+  fields: (t) => ({
+    code: t.field({ type: FailureCodeEnum, required: true }),
+    message: t.string({ required: true, bounds: { maxLength: B.failureMessageMaxLength } }),
+    detail: t.string({ bounds: { maxLength: B.failureDetailMaxLength } }),
+  }),
 });
 
 /** The job the token may act on (its own, while unfinished); anything else is FORBIDDEN, NOT_FOUND or JOB_TERMINAL. */
@@ -132,7 +172,7 @@ builder.queryField('trainerJob', (t) =>
   t.field({
     type: TrainerJobRef,
     description: "Trainer only: the job's spec, signed dataset URL and resume point.",
-    args: { jobId: t.arg.id({ required: true }) },
+    args: { jobId: t.arg.id(JOB_ID) },
     resolve: async (_root, { jobId }, ctx) => ctx.services.trainerApi.spec(await trainerJob(ctx, jobId)),
   }),
 );
@@ -149,14 +189,14 @@ builder.mutationFields((t) => ({
   trainerReport: t.field({
     type: ReportResultRef,
     description: 'Trainer only: stage, progress, events and metric points; doubles as the heartbeat.',
-    args: { jobId: t.arg.id({ required: true }), input: t.arg({ type: ReportInput, required: true }) },
+    args: { jobId: t.arg.id(JOB_ID), input: t.arg({ type: ReportInput, required: true }) },
     resolve: async (_root, { jobId, input }, ctx) => ctx.services.trainerApi.report(await trainerJob(ctx, jobId), input as never),
   }),
   trainerRequestCheckpointUpload: t.field({
     type: builder.objectRef<{ checkpointId: string; uploads: { name: string; url: string; method: string; headers: { name: string; value: string }[] }[] }>('TrainerCheckpointUpload').implement({
       fields: (f) => ({ checkpointId: f.exposeID('checkpointId'), uploads: f.field({ type: [UploadRef], resolve: (r) => r.uploads }) }),
     }),
-    args: { jobId: t.arg.id({ required: true }), step: t.arg.int({ required: true }), files: t.arg({ type: [FileInput], required: true }) },
+    args: { jobId: t.arg.id(JOB_ID), step: t.arg.int({ required: true, bounds: { min: 0 } }), files: t.arg({ type: [FileInput], required: true, bounds: { maxItems: B.maxFiles } }) },
     resolve: async (_root, { jobId, step, files }, ctx) => ctx.services.trainerApi.requestCheckpointUpload(await trainerJob(ctx, jobId), step, files),
   }),
   trainerCommitCheckpoint: t.field({
@@ -164,14 +204,14 @@ builder.mutationFields((t) => ({
       fields: (f) => ({ checkpointId: f.exposeID('checkpointId'), step: f.exposeInt('step') }),
     }),
     description: 'Makes an uploaded checkpoint the latest (after checking every file arrived) and prunes old ones.',
-    args: { jobId: t.arg.id({ required: true }), checkpointId: t.arg.id({ required: true }) },
+    args: { jobId: t.arg.id(JOB_ID), checkpointId: t.arg.id({ required: true, bounds: { idOf: 'ckpt' } }) },
     resolve: async (_root, { jobId, checkpointId }, ctx) => ctx.services.trainerApi.commitCheckpoint(await trainerJob(ctx, jobId), String(checkpointId)),
   }),
   trainerRequestArtifactUpload: t.field({
     type: builder.objectRef<{ uploads: { name: string; url: string; method: string; headers: { name: string; value: string }[] }[] }>('TrainerArtifactUpload').implement({
       fields: (f) => ({ uploads: f.field({ type: [UploadRef], resolve: (r) => r.uploads }) }),
     }),
-    args: { jobId: t.arg.id({ required: true }), files: t.arg({ type: [FileInput], required: true }) },
+    args: { jobId: t.arg.id(JOB_ID), files: t.arg({ type: [FileInput], required: true, bounds: { maxItems: B.maxFiles } }) },
     resolve: async (_root, { jobId, files }, ctx) => ctx.services.trainerApi.requestArtifactUpload(await trainerJob(ctx, jobId), files),
   }),
   trainerComplete: t.field({
@@ -179,12 +219,12 @@ builder.mutationFields((t) => ({
       fields: (f) => ({ artifactId: f.exposeID('artifactId'), name: f.exposeString('name'), version: f.exposeInt('version') }),
     }),
     description: 'Trainer only: the adapter is uploaded; record the model artifact and finish the job.',
-    args: { jobId: t.arg.id({ required: true }), summary: t.arg({ type: SummaryInput, required: true }) },
+    args: { jobId: t.arg.id(JOB_ID), summary: t.arg({ type: SummaryInput, required: true }) },
     resolve: async (_root, { jobId, summary }, ctx) => ctx.services.trainerApi.complete(await trainerJob(ctx, jobId), summary as never),
   }),
   trainerFail: t.field({
     type: builder.objectRef<{ jobId: string }>('TrainerFailure').implement({ fields: (f) => ({ jobId: f.exposeID('jobId') }) }),
-    args: { jobId: t.arg.id({ required: true }), failure: t.arg({ type: FailureInput, required: true }) },
+    args: { jobId: t.arg.id(JOB_ID), failure: t.arg({ type: FailureInput, required: true }) },
     resolve: async (_root, { jobId, failure }, ctx) => ctx.services.trainerApi.fail(await trainerJob(ctx, jobId), failure),
   }),
 }));

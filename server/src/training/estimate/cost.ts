@@ -7,7 +7,11 @@
  *   prorated over the high hours (730 hours a month);
  * - the kept artifacts for a month: the adapter plus the two most recent resumable checkpoints.
  *
- * Buffer: 10% of compute and storage, for what the estimate leaves out — a spot interruption's
+ * Model cache: a workspace with a RunPod network volume as its model cache pays for it per GB-month
+ * whether jobs run or not; a job's estimate carries the volume's cost for the job's duration (size ×
+ * rate × high hours ÷ 730), the same share its spend accrues per hour its pods run.
+ *
+ * Buffer: 10% of compute and storage (model cache included), for what the estimate leaves out — a spot interruption's
  * reload, a slower host, a retried upload.
  */
 import { POD_SCRATCH_GB, type ArtifactSizes } from './memory.js';
@@ -21,6 +25,8 @@ export const BUFFER_SHARE = 0.1;
 export interface CostBreakdown {
   compute: HoursRange;
   storage: number;
+  /** The model-cache volume's storage for the job's duration; 0 without one. */
+  modelCacheStorage: number;
   buffer: { share: number; low: number; high: number };
 }
 
@@ -35,15 +41,21 @@ export function storageCost(sizes: ArtifactSizes, highHours: number): number {
   return roundCents(podDisk + keptGb * STORAGE_USD_PER_GB_MONTH);
 }
 
-export function costOf(hours: HoursRange, pricePerHour: number, sizes: ArtifactSizes) {
+/** The model-cache volume's cost prorated over `hours`: size × rate × hours ÷ 730. */
+export function modelCacheCost(volume: { sizeGb: number; usdPerGbMonth: number } | null | undefined, hours: number): number {
+  return volume ? roundCents((volume.sizeGb * volume.usdPerGbMonth * hours) / HOURS_PER_MONTH) : 0;
+}
+
+export function costOf(hours: HoursRange, pricePerHour: number, sizes: ArtifactSizes, modelCache?: { sizeGb: number; usdPerGbMonth: number } | null) {
   const compute = { low: roundCents(hours.low * pricePerHour), high: roundCents(hours.high * pricePerHour) };
-  const storage = storageCost(sizes, hours.high);
+  const modelCacheStorage = modelCacheCost(modelCache, hours.high);
+  const storage = roundCents(storageCost(sizes, hours.high) + modelCacheStorage);
   const buffer = {
     share: BUFFER_SHARE,
     low: roundCents((compute.low + storage) * BUFFER_SHARE),
     high: roundCents((compute.high + storage) * BUFFER_SHARE),
   };
-  const breakdown: CostBreakdown = { compute, storage, buffer };
+  const breakdown: CostBreakdown = { compute, storage, modelCacheStorage, buffer };
   return {
     low: roundCents(compute.low + storage + buffer.low),
     high: roundCents(compute.high + storage + buffer.high),

@@ -46,6 +46,32 @@ describe('estimateTraining', () => {
     expect(estimate.warnings.map((w) => w.code)).toEqual(['SPOT_INTERRUPTIONS']);
   });
 
+  it("adds the model-cache volume's storage for the job's duration (size × rate × high hours ÷ 730) to storage, buffer and totals", () => {
+    const without = estimateTraining({ tokenStats: REFERENCE_TOKENS, config: configFor(), rate: live });
+    const withVolume = estimateTraining({ tokenStats: REFERENCE_TOKENS, config: configFor(), rate: live, modelCache: { sizeGb: 730, usdPerGbMonth: 0.07 } });
+    // 730 GB at $0.07/GB-month is $0.07 an hour.
+    const share = Math.round(0.07 * withVolume.hours.high * 100) / 100;
+    expect(without.cost.breakdown.modelCacheStorage).toBe(0);
+    expect(withVolume.cost.breakdown.modelCacheStorage).toBe(share);
+    expect(share).toBeGreaterThan(0.5);
+    expect(withVolume.cost.breakdown.storage).toBeCloseTo(without.cost.breakdown.storage + share, 2);
+    expect(withVolume.cost.breakdown.buffer.high).toBeCloseTo((withVolume.cost.breakdown.compute.high + withVolume.cost.breakdown.storage) * 0.1, 2);
+    expect(withVolume.cost.high).toBeCloseTo(without.cost.high + share * 1.1, 1);
+  });
+
+  it('covers only the steps a step limit lets run (maxSteps shortens hours, tokens and cost)', () => {
+    const full = estimateTraining({ tokenStats: REFERENCE_TOKENS, config: configFor(), rate: live });
+    const smoke = estimateTraining({ tokenStats: REFERENCE_TOKENS, config: configFor(), rate: live, maxSteps: 100 });
+    expect(smoke.totalSteps).toBe(100);
+    expect(smoke.totalTokens).toBe(Math.round(full.totalTokens * (100 / full.totalSteps)));
+    const training = (e: typeof full) => e.stages.find((s) => s.stage === 'TRAINING')!.hours.high;
+    expect(training(smoke)).toBeCloseTo(training(full) * (100 / full.totalSteps), 1);
+    expect(smoke.hours.high).toBeLessThan(full.hours.high / 3);
+    expect(smoke.cost.high).toBeLessThan(full.cost.high / 3);
+    // A limit at or above the full run changes nothing.
+    expect(estimateTraining({ tokenStats: REFERENCE_TOKENS, config: configFor(), rate: live, maxSteps: 10_000 })).toEqual(full);
+  });
+
   it('scales the other presets like the UI spec (6–8 h Conservative, 16–20 h Aggressive)', () => {
     const hoursOf = (preset: PresetKey) =>
       estimateTraining({ tokenStats: REFERENCE_TOKENS, config: configFor(preset), rate: live }).hours;

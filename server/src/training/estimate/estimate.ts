@@ -11,6 +11,7 @@ import { findBaseModel, findGpuType, type TrainingConfig } from '../presets/inde
 import { costOf } from './cost.js';
 import { artifactSizes, peakMemoryGb } from './memory.js';
 import type { HourlyRate } from './prices.js';
+import type { JobPlacement } from '../providers/provider.js';
 import { EVALUATION_COST_PER_TOKEN, stageHours, type EstimateStage, type HoursRange } from './stages.js';
 import { blendThroughput, modelTokensPerSecond } from './throughput.js';
 import { estimateWarnings, type EstimateWarning } from './warnings.js';
@@ -26,6 +27,10 @@ export interface EstimateInput {
   config: EstimateConfig;
   rate: HourlyRate;
   history?: { samples: number; tokensPerSecond: number } | null;
+  /** A step limit (smoke runs): training stops there, so the estimate covers only those steps. */
+  maxSteps?: number | null;
+  /** The workspace's model-cache volume, when its pods mount one: its storage for the job's duration is in the cost. */
+  modelCache?: { sizeGb: number; usdPerGbMonth: number } | null;
 }
 
 export interface TrainingEstimate {
@@ -48,6 +53,8 @@ export interface TrainingEstimate {
     adapterGb: number;
   };
   warnings: EstimateWarning[];
+  /** Where the job is pinned (a RunPod model-cache volume's data center); null when RunPod may place it anywhere. Set by the job service. */
+  placement?: JobPlacement | null;
 }
 
 function requireCount(name: string, value: number): void {
@@ -75,10 +82,14 @@ export function estimateTraining(input: EstimateInput): TrainingEstimate {
   // Pairs longer than the limit are truncated; with only totals known, cap the average.
   const tokensPerPair = Math.min(averageTokens, config.maxSequenceLength);
 
-  const totalTokens = Math.round(trainingPairs * tokensPerPair * config.epochs);
-  const evaluationTokens = validationPairs * tokensPerPair * config.epochs;
   const batchesPerEpoch = Math.ceil(trainingPairs / config.batchSize);
-  const totalSteps = Math.ceil(batchesPerEpoch / config.gradientAccumulationSteps) * config.epochs;
+  const fullSteps = Math.ceil(batchesPerEpoch / config.gradientAccumulationSteps) * config.epochs;
+  // A step limit below the full run cuts the training (and the evaluation passes) in proportion.
+  const limited = input.maxSteps != null && input.maxSteps >= 1 && input.maxSteps < fullSteps;
+  const share = limited ? input.maxSteps! / fullSteps : 1;
+  const totalSteps = limited ? input.maxSteps! : fullSteps;
+  const totalTokens = Math.round(trainingPairs * tokensPerPair * config.epochs * share);
+  const evaluationTokens = validationPairs * tokensPerPair * config.epochs * share;
 
   const modelled = modelTokensPerSecond({
     model,
@@ -121,7 +132,7 @@ export function estimateTraining(input: EstimateInput): TrainingEstimate {
     stages,
     hours,
     cost: {
-      ...costOf(hours, rate.pricePerHour, sizes),
+      ...costOf(hours, rate.pricePerHour, sizes, input.modelCache),
       pricePerHour: rate.pricePerHour,
       priceSource: rate.source,
       priceNote: rate.note,

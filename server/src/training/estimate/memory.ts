@@ -2,10 +2,12 @@
  * Sizes that follow from the model's architecture: the LoRA adapter (and so checkpoints and
  * storage) and the peak GPU memory of a training step (to warn before a pod runs out of memory).
  *
- * The memory model reproduces the measured 29 GB peak of Llama 3 8B in BF16, LoRA r=16, batch 4 ×
- * 2,048 tokens with gradient checkpointing to within a few percent: weights + one checkpointed
- * hidden state per layer + one layer's working activations + the logits (BF16, their FP32 upcast in
+ * The memory model reproduces the peaks measured on an H200 for Llama 3 8B in BF16, LoRA r=16 on 7
+ * projections, batch 4 × 2,048 tokens: 29 GB with gradient checkpointing and 90 GB without, each
+ * within 6%: weights + activations (every layer's working set without checkpointing; one hidden
+ * state per layer plus one layer's working set with it) + the logits (BF16, their FP32 upcast in
  * the loss, and the gradient) + the adapter with its gradient and Adam moments in FP32 + CUDA context.
+ * The trainer plans with the same model (trainer/brightrun_trainer/memory.py).
  */
 import type { BaseModelSpec, Quantization } from '../presets/index.js';
 
@@ -61,14 +63,27 @@ export function podDiskGb(model: BaseModelSpec): number {
   return Math.ceil((weightsGb * 1.1 + POD_SCRATCH_GB) / 10) * 10;
 }
 
-export function peakMemoryGb(input: {
+export interface MemoryInput {
   model: BaseModelSpec;
   quantization: Quantization;
   batchSize: number;
   sequenceLength: number;
   loraRank: number;
   targetModules: readonly string[];
-}): number {
+}
+
+export interface MemoryPlan {
+  withoutCheckpointingGb: number;
+  withCheckpointingGb: number;
+}
+
+/**
+ * Peak GPU memory of a training step with and without gradient checkpointing. The same model as
+ * the trainer's (`trainer/brightrun_trainer/memory.py`); both are tested against the same cases
+ * (`trainer/tests/memory_cases.json`), which hold the measured H200 figures for Llama 3 8B (90 GB
+ * without checkpointing, 29 GB with; the model gives 88.9 and 30.7).
+ */
+export function memoryPlan(input: MemoryInput): MemoryPlan {
   const { model, quantization, batchSize, sequenceLength } = input;
   const { layers, hiddenSize: d, intermediateSize: i, vocabSize } = model.architecture;
   // Embeddings and the LM head stay in BF16 under bitsandbytes.
@@ -78,9 +93,34 @@ export function peakMemoryGb(input: {
       ? (model.parameterCount - embeddingParameters) * NF4_BYTES_PER_PARAMETER + embeddingParameters * 2
       : model.parameterCount * 2;
   const tokens = batchSize * sequenceLength;
+  // One layer's working activations (kept for its backward pass, and their gradients' transients).
+  const layerActivations = tokens * (4 * d + 3 * i) * 2 * 2;
+  // With checkpointing: one BF16 hidden state per layer, and one layer recomputed at a time.
   const checkpoints = layers * tokens * d * 2;
-  const workingLayer = tokens * (4 * d + 3 * i) * 2 * 2;
   const logits = tokens * vocabSize * (2 + 4 + 2);
   const adapter = loraParameterCount(model, input.loraRank, input.targetModules) * 16;
-  return (weights + checkpoints + workingLayer + logits + adapter) / GB + CUDA_CONTEXT_GB;
+  const rest = weights + logits + adapter;
+  return {
+    withoutCheckpointingGb: (rest + layers * layerActivations) / GB + CUDA_CONTEXT_GB,
+    withCheckpointingGb: (rest + checkpoints + layerActivations) / GB + CUDA_CONTEXT_GB,
+  };
+}
+
+/** Share of a GPU's memory a plan may use (allocator fragmentation); the trainer uses the same. */
+export const MEMORY_PLAN_HEADROOM = 0.9;
+
+/** The trainer's rule: checkpoint only when the step does not fit without it. */
+export function trainerCheckpoints(plan: MemoryPlan, gpuMemoryGb: number): boolean {
+  return plan.withoutCheckpointingGb > gpuMemoryGb * MEMORY_PLAN_HEADROOM;
+}
+
+/**
+ * Peak memory of a training step. With `gpuMemoryGb`: the peak of the plan the trainer picks on
+ * that GPU (no checkpointing when it fits). Without: the checkpointed peak, the least the trainer
+ * can run with (what decides whether a GPU can run the job at all).
+ */
+export function peakMemoryGb(input: MemoryInput & { gpuMemoryGb?: number }): number {
+  const plan = memoryPlan(input);
+  if (input.gpuMemoryGb === undefined) return plan.withCheckpointingGb;
+  return trainerCheckpoints(plan, input.gpuMemoryGb) ? plan.withCheckpointingGb : plan.withoutCheckpointingGb;
 }

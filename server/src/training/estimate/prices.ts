@@ -12,7 +12,8 @@ import type { CloudType, GpuTypeId } from '../presets/index.js';
 
 export interface HourlyRate {
   pricePerHour: number;
-  source: 'RUNPOD_LIVE' | 'FALLBACK';
+  /** LOCAL: the server's own machine (nothing rented); SIMULATED: a demo job, priced in simulated time. */
+  source: 'RUNPOD_LIVE' | 'FALLBACK' | 'LOCAL' | 'SIMULATED';
   note: string;
 }
 

@@ -7,8 +7,9 @@
  *
  * 1. Anchor: a measured 6,990 tokens/s for a random-init Llama-3-8B, LoRA r=16 on the 7
  *    projections, sequence 2,048, batch 4, BF16 with gradient checkpointing on one H200 (29 GB
- *    peak); 10,020 tokens/s without checkpointing. The trainer always checkpoints (70B does not
- *    fit otherwise), so the anchor is the checkpointed figure.
+ *    peak); 10,020 tokens/s without checkpointing. The trainer checkpoints only when its memory
+ *    plan needs it (memory.ts), but the estimate keeps the checkpointed figure for every case: the
+ *    slower one, so time and cost err high rather than low until history calibrates them.
  * 2. Model size: per-token compute ∝ parameters × (1 + attention share), where the attention share
  *    (causal attention against the matmuls) = layers × sequence × hidden / parameters — about 3% for
  *    Llama 3 8B at 2,048 tokens, 2% for 70B; it is how sequence length enters.

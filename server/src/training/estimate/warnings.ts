@@ -11,7 +11,12 @@ export type EstimateWarningCode =
   | 'SEQUENCE_TRUNCATED'
   | 'OUT_OF_MEMORY_RISK'
   | 'FALLBACK_PRICE'
-  | 'SPOT_INTERRUPTIONS';
+  | 'SPOT_INTERRUPTIONS'
+  /** Blocking: the base model is gated and the workspace has no Hugging Face token (startTrainingJob refuses). */
+  | 'HUGGING_FACE_TOKEN_MISSING'
+  | 'PROVIDER_NOT_READY'
+  /** Blocking: the workspace's model-cache volume pins its RunPod jobs to a data center that does not offer the GPU type. */
+  | 'GPU_NOT_IN_DATA_CENTER';
 
 export interface EstimateWarning {
   code: EstimateWarningCode;
@@ -67,7 +72,8 @@ export function estimateWarnings(input: {
   if (input.rate.source === 'FALLBACK') {
     warnings.push({ code: 'FALLBACK_PRICE', message: input.rate.note });
   }
-  if (config.cloudType === 'SPOT') {
+  // Only a rented RunPod spot pod can be interrupted: a local or simulated job is not a spot pod.
+  if (config.cloudType === 'SPOT' && (input.rate.source === 'RUNPOD_LIVE' || input.rate.source === 'FALLBACK')) {
     warnings.push({
       code: 'SPOT_INTERRUPTIONS',
       message:

@@ -11,8 +11,12 @@ export class DatasetNotReadyError extends Error {
 /** Starting the job would take the month's spend past the workspace budget. */
 export class BudgetExceededError extends Error {
   readonly code = 'BUDGET_EXCEEDED';
-  constructor(readonly budgetUsd: number, readonly spentUsd: number, readonly estimateHighUsd: number) {
-    super(`This job could cost up to $${estimateHighUsd.toFixed(2)}; with $${spentUsd.toFixed(2)} spent this month it would pass the $${budgetUsd.toFixed(2)} monthly budget. Raise the budget in Settings or choose a cheaper configuration.`);
+  constructor(readonly budgetUsd: number, readonly spentUsd: number, readonly estimateHighUsd: number, readonly reservedUsd = 0) {
+    super(
+      `This job could cost up to $${estimateHighUsd.toFixed(2)}; with $${spentUsd.toFixed(2)} spent this month` +
+        (reservedUsd > 0 ? ` and $${reservedUsd.toFixed(2)} reserved by running and queued jobs` : '') +
+        ` it would pass the $${budgetUsd.toFixed(2)} monthly budget. Raise the budget in Settings, wait for running jobs to finish, or choose a cheaper configuration.`,
+    );
   }
 }
 

@@ -27,7 +27,9 @@ export function freezeHyperparameters(config: TrainingConfig, controls: RunContr
     ...values,
     // The estimator's BF16 means "no quantization": the trainer then picks bf16 on capable GPUs.
     quantization: values.quantization === 'NF4' ? 'NF4' : 'NONE',
-    packing: false,
+    // Padding-free batches: the trainer uses them where FlashAttention-2's varlen kernels are
+    // installed (its `kernels` event says so) and pads otherwise, where they measured slower.
+    packing: true,
     gradientCheckpointing: null,
     maxSteps: controls.maxSteps ?? null,
     evalEverySteps: controls.evalEverySteps ?? null,

@@ -3,7 +3,9 @@ import type { SqlRunner } from '../../db/sql.js';
 import { keyset, pageOf, type PageRequest, type PageResult } from '../../db/keyset.js';
 import { ACTIVE_STATUSES } from '../state-machine.js';
 import { RECORDED_AT_TEXT } from '../../metrics/ingest.js';
+import { readJob, readJobWithLatestPoints } from './job-row.js';
 import type { StoredPoint } from '../../metrics/history.js';
+import type { JobReadCache, JobSnapshot } from './job-cache.js';
 
 /** Event kinds that move a job between stages (the stage timeline is built from them). */
 export const STAGE_EVENT_KINDS = ['queued', 'provisioning', 'resuming', 'stage', 'interrupted', 'completed', 'failed', 'cancelled', 'auto_cancelled', 'launch_failed', 'trainer_silent', 'too_many_interruptions'];
@@ -34,10 +36,20 @@ export class JobQueries {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sql: SqlRunner,
+    private readonly cache?: JobReadCache,
   ) {}
 
+  /** Through the driver: the monitor polls it (see job-row.ts). */
   find(workspaceId: string, id: string): Promise<TrainingJob | null> {
-    return this.prisma.trainingJob.findFirst({ where: { id, workspaceId } });
+    return readJob(this.sql, workspaceId, id);
+  }
+
+  /**
+   * The job with its newest points, from this instance's read snapshot when it has one (no
+   * database round trip; see job-cache.ts for why it is never stale after a write returns).
+   */
+  snapshot(workspaceId: string, id: string): Promise<JobSnapshot | null> {
+    return this.cache ? this.cache.get(workspaceId, id) : readJobWithLatestPoints(this.sql, workspaceId, id);
   }
 
   where(workspaceId: string, filter: JobFilter = {}): Prisma.TrainingJobWhereInput {
@@ -103,11 +115,17 @@ export class JobQueries {
 
   /** The latest TRAIN and EVAL point of each job: one index scan per (job, split). */
   async latestMetrics(jobIds: readonly string[]): Promise<Map<string, { train: StoredPoint | null; eval: StoredPoint | null }>> {
+    // One index probe per (job, split) — the newest step through the primary key — instead of
+    // DISTINCT ON, which reads every stored point of the job (a long run has millions).
     const rows = await this.sql.query<StoredPoint & { jobId: string }>(
-      `SELECT DISTINCT ON ("jobId", "split") "jobId", "split", "step", "loss", "learningRate", "gradNorm", "epoch", "tokensPerSecond",
-              "gpuUtilization", "gpuMemoryGb", "perplexity", ${RECORDED_AT_TEXT} AS "recordedAt"
-         FROM "MetricPoint" WHERE "jobId" = ANY($1::text[]) ORDER BY "jobId", "split", "step" DESC`,
-      [[...jobIds]],
+      `SELECT j."jobId", p."split", p."step", p."loss", p."learningRate", p."gradNorm", p."epoch", p."tokensPerSecond",
+              p."gpuUtilization", p."gpuMemoryGb", p."perplexity", ${RECORDED_AT_TEXT.replaceAll('"recordedAt"', 'p."recordedAt"')} AS "recordedAt"
+         FROM unnest($1::text[]) AS j("jobId")
+        CROSS JOIN (VALUES ('TRAIN'::"MetricSplit"), ('EVAL'::"MetricSplit")) AS s("split")
+        CROSS JOIN LATERAL (
+          SELECT * FROM "MetricPoint" m WHERE m."jobId" = j."jobId" AND m."split" = s."split" ORDER BY m."step" DESC LIMIT 1
+        ) p`,
+      [[...new Set(jobIds)]],
     );
     const out = new Map<string, { train: StoredPoint | null; eval: StoredPoint | null }>();
     for (const { jobId, ...point } of rows) {

@@ -2,15 +2,17 @@ import type { Prisma, PrismaClient, TrainingJob } from '../../generated/prisma/c
 import { hashSecret, trainerTokenFor } from '../../auth/keys.js';
 import { newId } from '../../ids.js';
 import { ValidationError, NotFoundError } from '../../errors.js';
-import { resolveTrainingConfig, type PresetKey, type TrainingConfig, type TrainingOverrides } from '../presets/index.js';
+import { findBaseModel, resolveTrainingConfig, type PresetKey, type TrainingConfig, type TrainingOverrides } from '../presets/index.js';
 import { estimateTraining, type TrainingEstimate } from '../estimate/index.js';
 import type { ProviderName, TrainingProvider } from '../providers/provider.js';
+import { podLabel } from '../providers/placement.js';
 import type { JobLifecycle } from './lifecycle.js';
 import { isTerminal } from '../state-machine.js';
 import { freezeHyperparameters, type RunControls } from './freeze.js';
 import { BudgetExceededError, DatasetNotReadyError, JobFinishedError } from './errors.js';
 import type { Readiness, TokenStats } from '../../datasets/analyze.js';
 import type { SpendService } from '../../spend/service.js';
+import type { WorkspaceLock } from '../../db/workspace-lock.js';
 
 export interface JobInput {
   datasetId: string;
@@ -23,6 +25,30 @@ export interface JobInput {
   controls?: RunControls | null;
   /** Where to run it; null: the server's default provider. */
   provider?: ProviderName | null;
+  /** A step limit for the estimate (startTrainingJob passes it as controls.maxSteps). */
+  maxSteps?: number | null;
+}
+
+/** What would make startTrainingJob refuse a plan, on the plan field to change. */
+interface Blocker {
+  field: 'provider' | 'overrides.baseModel' | 'overrides.gpuType';
+  message: string;
+}
+
+/** What a workspace's settings say about launching (SettingsService.launchSettings). */
+export interface LaunchSettings {
+  defaultPreset: string;
+  defaultGpuType: string;
+  defaultCloudType: 'SPOT' | 'ON_DEMAND';
+  huggingFaceTokenSet: boolean;
+  runpodApiKeySet: boolean;
+}
+
+export interface JobServiceOptions {
+  /** Serializes budget checks and inserts per workspace (db/workspace-lock.ts). */
+  lock?: WorkspaceLock;
+  /** The workspace's launch defaults and whether it has a Hugging Face token. */
+  launchSettings?: (workspaceId: string) => Promise<LaunchSettings>;
 }
 
 /** Jobs as a user sees them: validate, estimate, freeze, queue; cancel. The supervisor runs them. */
@@ -33,14 +59,27 @@ export class JobService {
     private readonly provider: (name?: ProviderName | null) => TrainingProvider,
     private readonly serverSecret: string,
     private readonly spend: SpendService,
-  ) {}
+    options: JobServiceOptions = {},
+  ) {
+    this.lock = options.lock ?? ((_workspaceId, work) => work());
+    this.launchSettings = options.launchSettings;
+  }
+
+  private readonly launchSettings?: (workspaceId: string) => Promise<LaunchSettings>;
+
+  private readonly lock: WorkspaceLock;
 
   /** Config + estimate for a dataset, exactly as startTrainingJob would freeze them. */
-  async plan(workspaceId: string, input: JobInput): Promise<{ config: TrainingConfig; estimate: TrainingEstimate; datasetName: string; readiness: Readiness | null }> {
+  /** Config + estimate; `blockers` are what would make startTrainingJob refuse the plan (gated model without a token, a provider that cannot run it). */
+  async plan(workspaceId: string, input: JobInput): Promise<{ config: TrainingConfig; estimate: TrainingEstimate; datasetName: string; readiness: Readiness | null; blockers: Blocker[] }> {
     const dataset = await this.prisma.dataset.findFirst({ where: { id: input.datasetId, workspaceId, deletedAt: null } });
     if (!dataset) throw new NotFoundError('dataset', input.datasetId);
     if (dataset.status !== 'READY') throw new ValidationError([{ field: 'datasetId', message: `dataset ${dataset.id} is ${dataset.status.toLowerCase()}, not ready; wait for its import to finish` }]);
-    let base: { preset?: PresetKey | null; overrides?: TrainingOverrides | null } = { preset: input.preset, overrides: input.overrides };
+    const settings = await this.launchSettings?.(workspaceId);
+    // The workspace's defaults (settings) fill what the plan leaves out: preset, GPU, cloud type.
+    let base: { preset?: PresetKey | null; overrides?: TrainingOverrides | null } = settings
+      ? { preset: input.preset ?? (settings.defaultPreset as PresetKey), overrides: { gpuType: settings.defaultGpuType as TrainingConfig['gpuType'], cloudType: settings.defaultCloudType, ...clean(input.overrides) } }
+      : { preset: input.preset, overrides: input.overrides };
     if (input.configurationId) {
       const saved = await this.prisma.trainingConfiguration.findFirst({ where: { id: input.configurationId, workspaceId } });
       if (!saved) throw new NotFoundError('training configuration', input.configurationId);
@@ -50,15 +89,48 @@ export class JobService {
     if (!resolved.ok) throw new ValidationError(resolved.fieldErrors.map((e) => ({ field: e.field === 'preset' ? 'preset' : `overrides.${e.field}`, message: e.message })));
     const config = resolved.config;
     const tokens = dataset.tokenStats as TokenStats | null;
-    const rate = await this.provider(input.provider).hourlyRate(config.gpuType, config.cloudType);
+    const rate = await this.provider(input.provider).hourlyRate(config.gpuType, config.cloudType, { workspaceId });
     const history = await this.throughputHistory(workspaceId, config);
+    // A RunPod workspace with a model-cache volume runs its pods in the volume's data center and pays
+    // for the volume: the estimate says where, whether the GPU is offered there, and what it adds.
+    const placement = (await this.provider(input.provider).placement?.(config.gpuType, { workspaceId }).catch(() => null)) ?? null;
     const estimate = estimateTraining({
       tokenStats: { trainableTokensPerEpoch: tokens?.totalTokens ?? 0, trainablePairs: dataset.trainablePairCount },
       config,
-      rate: { pricePerHour: rate.pricePerHour, source: rate.source === 'RUNPOD_LIVE' ? 'RUNPOD_LIVE' : 'FALLBACK', note: rate.note },
+      rate: { pricePerHour: rate.pricePerHour, source: rate.source, note: rate.note },
       history,
+      maxSteps: input.controls?.maxSteps ?? input.maxSteps ?? null,
+      modelCache: placement,
     });
-    return { config, estimate, datasetName: dataset.name, readiness: dataset.readiness as Readiness | null };
+    estimate.placement = placement;
+    const provider = this.provider(input.provider);
+    const blockers: Blocker[] = [];
+    const missing = provider.missingCredentials?.({ runpodApiKeySet: settings?.runpodApiKeySet ?? false });
+    if (missing) {
+      estimate.warnings.push({ code: 'PROVIDER_NOT_READY', message: missing });
+      blockers.push({ field: 'provider', message: missing });
+    }
+    const refusal = provider.refuse?.({ baseModel: config.baseModel, quantization: config.quantization });
+    if (refusal) blockers.push({ field: 'overrides.baseModel', message: refusal });
+    if (placement?.gpuOffered === false) {
+      const where = placement.dataCenterName ? `${placement.dataCenterName} (${placement.dataCenterId})` : placement.dataCenterId;
+      const offered = placement.offeredGpuTypes.length ? placement.offeredGpuTypes.join(', ') : 'no GPU types';
+      const message =
+        `The workspace's model-cache volume pins RunPod jobs to ${where}, which does not offer ${config.gpuType} (it offers ${offered}). ` +
+        'Choose one of those GPU types, or delete the model-cache volume in Settings (deleteModelCacheVolume) and create one where this GPU is offered.';
+      estimate.warnings.push({ code: 'GPU_NOT_IN_DATA_CENTER', message });
+      blockers.push({ field: 'overrides.gpuType', message });
+    }
+    const model = findBaseModel(config.baseModel);
+    if (model?.gated && !provider.simulated && settings && !settings.huggingFaceTokenSet) {
+      const message =
+        `${model.label} (${model.id}) is gated on Hugging Face: the pod cannot download it without a token. ` +
+        `Accept its license on huggingface.co/${model.id}, then set a token in the workspace settings ` +
+        '(updateWorkspaceSettings(input: { huggingFaceToken: "hf_…" })), or choose an open model such as Qwen2.5.';
+      estimate.warnings.push({ code: 'HUGGING_FACE_TOKEN_MISSING', message });
+      blockers.push({ field: 'overrides.baseModel', message });
+    }
+    return { config, estimate, datasetName: dataset.name, readiness: dataset.readiness as Readiness | null, blockers };
   }
 
   async start(workspaceId: string, input: JobInput, idempotencyKey?: string | null): Promise<TrainingJob> {
@@ -66,17 +138,40 @@ export class JobService {
       const existing = await this.prisma.trainingJob.findFirst({ where: { workspaceId, idempotencyKey } });
       if (existing) return existing;
     }
-    const { config, estimate, readiness } = await this.plan(workspaceId, input);
+    const { config, estimate, readiness, blockers } = await this.plan(workspaceId, input);
+    // Refused before a pod is paid for, with the fix, rather than failing 20 minutes into one.
+    if (blockers.length > 0) throw new ValidationError(blockers);
     const failed = (readiness?.checks ?? []).filter((c) => c.blocking && !c.passed);
     if (failed.length > 0 && !input.acknowledgeDatasetWarnings) throw new DatasetNotReadyError(input.datasetId, failed);
     if (input.costCapUsd != null && !(input.costCapUsd > 0)) throw new ValidationError([{ field: 'costCapUsd', message: `must be more than 0 USD (got ${input.costCapUsd})` }]);
-    const month = await this.spend.monthly(workspaceId);
-    if (month.ok && month.spend.budgetUsd != null) {
-      const { budgetUsd, totalUsd } = month.spend;
-      if (totalUsd + estimate.cost.high > budgetUsd) throw new BudgetExceededError(budgetUsd, totalUsd, estimate.cost.high);
-    }
     const provider = this.provider(input.provider);
-    const hyperparameters = freezeHyperparameters(config, input.controls ?? {});
+    // The budget check and the insert run under the workspace's lock, so concurrent starts see
+    // each other's reservations: ten starts cannot all pass a budget that fits one.
+    return this.lock(workspaceId, async () => {
+      if (!provider.simulated) await this.checkBudget(workspaceId, estimate.cost.high);
+      return this.insert(workspaceId, input, idempotencyKey, provider, config, estimate);
+    });
+  }
+
+  /**
+   * Real money only (demo jobs are simulated): this month's spend, plus what the workspace's
+   * unfinished real jobs may still spend (each one's estimate high end less its spend so far),
+   * plus this job's high end, must fit the monthly budget.
+   */
+  private async checkBudget(workspaceId: string, estimateHighUsd: number): Promise<void> {
+    const month = await this.spend.monthly(workspaceId);
+    if (!month.ok || month.spend.budgetUsd == null) return;
+    const { budgetUsd, totalUsd } = month.spend;
+    const open = await this.prisma.trainingJob.findMany({
+      where: { workspaceId, isSimulated: false, status: { notIn: ['COMPLETED', 'FAILED', 'CANCELLED'] } },
+      select: { estimate: true, spendUsd: true },
+    });
+    const reservedUsd = Math.round(open.reduce((sum, j) => sum + Math.max(0, ((j.estimate as { cost?: { high?: number } }).cost?.high ?? 0) - Number(j.spendUsd)), 0) * 100) / 100;
+    if (totalUsd + reservedUsd + estimateHighUsd > budgetUsd) throw new BudgetExceededError(budgetUsd, totalUsd, estimateHighUsd, reservedUsd);
+  }
+
+  private async insert(workspaceId: string, input: JobInput, idempotencyKey: string | null | undefined, provider: TrainingProvider, config: TrainingConfig, estimate: TrainingEstimate): Promise<TrainingJob> {
+    const hyperparameters = freezeHyperparameters(config, { ...input.controls, maxSteps: input.controls?.maxSteps ?? input.maxSteps ?? null });
     const totalSteps = hyperparameters.maxSteps ? Math.min(hyperparameters.maxSteps, estimate.totalSteps) : estimate.totalSteps;
     const id = newId('job');
     try {
@@ -103,7 +198,7 @@ export class JobService {
           trainerTokenHash: hashSecret(trainerTokenFor(this.serverSecret, id)),
         },
       });
-      await this.lifecycle.record(job, { kind: 'queued', message: `Queued on ${provider.name}${provider.simulated ? ' (simulated)' : ''}: ${config.preset.toLowerCase()} preset, ${config.gpuType} ${config.cloudType === 'SPOT' ? 'spot' : 'on-demand'}` });
+      await this.lifecycle.record(job, { kind: 'queued', message: `Queued on ${provider.name}${provider.simulated ? ' (simulated)' : ''}: ${config.preset.toLowerCase()} preset, ${podLabel(job)}` });
       return job;
     } catch (error) {
       if (idempotencyKey && (error as { code?: string }).code === 'P2002') {
@@ -125,15 +220,32 @@ export class JobService {
     return result.job;
   }
 
+  /**
+   * Measured throughput of this workspace's completed real jobs with the same key as the estimate:
+   * base model, GPU, quantization and sequence length (estimate/throughput.ts, throughputKey).
+   * The frozen hyperparameters spell BF16 as NONE (freeze.ts).
+   */
   private async throughputHistory(workspaceId: string, config: TrainingConfig) {
+    const frozenQuantization = config.quantization === 'NF4' ? 'NF4' : 'NONE';
     const rows = await this.prisma.modelArtifact.findMany({
-      where: { workspaceId, job: { baseModel: config.baseModel, gpuType: config.gpuType, isSimulated: false, status: 'COMPLETED' } },
-      select: { summary: true, job: { select: { hyperparameters: true } } },
+      where: {
+        workspaceId,
+        job: {
+          baseModel: config.baseModel,
+          gpuType: config.gpuType,
+          isSimulated: false,
+          status: 'COMPLETED',
+          AND: [
+            { hyperparameters: { path: ['quantization'], equals: frozenQuantization } },
+            { hyperparameters: { path: ['maxSequenceLength'], equals: config.maxSequenceLength } },
+          ],
+        },
+      },
+      select: { summary: true },
       take: 50,
       orderBy: { createdAt: 'desc' },
     });
     const samples = rows
-      .filter((r) => (r.job.hyperparameters as { maxSequenceLength?: number }).maxSequenceLength === config.maxSequenceLength)
       .map((r) => (r.summary as { tokensPerSecond?: number } | null)?.tokensPerSecond)
       .filter((v): v is number => typeof v === 'number' && v > 0);
     if (samples.length === 0) return null;

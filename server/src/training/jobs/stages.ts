@@ -14,6 +14,7 @@ const ENTERS: Record<string, (e: JobEvent) => JobStatus | null> = {
   resuming: () => 'PROVISIONING',
   stage: (e) => ((e.data as { stage?: JobStatus } | null)?.stage ?? null),
   interrupted: () => 'INTERRUPTED',
+  pod_exited: () => 'INTERRUPTED',
 };
 
 /** The job's stages with their durations, rebuilt from its event log (stage changes are events). */

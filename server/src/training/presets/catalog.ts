@@ -28,6 +28,14 @@ export interface BaseModelSpec {
   defaultQuantization: Quantization;
   minGpuMemoryGb: Record<Quantization, number>;
   architecture: ModelArchitecture;
+  /**
+   * Gated on the Hugging Face Hub: downloading it needs an access token of an account that accepted
+   * the model's license (Meta's Llama 3 licence, Mistral's terms). The pod gets the workspace's
+   * token as HF_TOKEN; without one the job is refused before a pod is paid for.
+   */
+  gated: boolean;
+  /** Built by the trainer from a config (no download, no token, runs anywhere): tiny-llama. */
+  builtIn?: boolean;
 }
 
 export const BASE_MODELS: readonly BaseModelSpec[] = [
@@ -38,6 +46,7 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 70.6e9,
     defaultQuantization: 'NF4',
     minGpuMemoryGb: { NF4: 48, BF16: 160 },
+    gated: true,
     architecture: {
       layers: 80, hiddenSize: 8192, intermediateSize: 28672,
       kvDim: 1024, vocabSize: 128256,
@@ -50,6 +59,7 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 8.03e9,
     defaultQuantization: 'BF16',
     minGpuMemoryGb: { NF4: 16, BF16: 32 },
+    gated: true,
     architecture: {
       layers: 32, hiddenSize: 4096, intermediateSize: 14336,
       kvDim: 1024, vocabSize: 128256,
@@ -62,6 +72,7 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 7.25e9,
     defaultQuantization: 'BF16',
     minGpuMemoryGb: { NF4: 16, BF16: 32 },
+    gated: true,
     architecture: {
       layers: 32, hiddenSize: 4096, intermediateSize: 14336,
       kvDim: 1024, vocabSize: 32768,
@@ -74,6 +85,7 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 7.62e9,
     defaultQuantization: 'BF16',
     minGpuMemoryGb: { NF4: 16, BF16: 32 },
+    gated: false,
     architecture: {
       layers: 28, hiddenSize: 3584, intermediateSize: 18944,
       kvDim: 512, vocabSize: 152064,
@@ -86,6 +98,7 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 14.8e9,
     defaultQuantization: 'BF16',
     minGpuMemoryGb: { NF4: 24, BF16: 48 },
+    gated: false,
     architecture: {
       layers: 48, hiddenSize: 5120, intermediateSize: 13824,
       kvDim: 1024, vocabSize: 152064,
@@ -98,6 +111,7 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 32.8e9,
     defaultQuantization: 'NF4',
     minGpuMemoryGb: { NF4: 32, BF16: 96 },
+    gated: false,
     architecture: {
       layers: 64, hiddenSize: 5120, intermediateSize: 27648,
       kvDim: 1024, vocabSize: 152064,
@@ -112,6 +126,8 @@ export const BASE_MODELS: readonly BaseModelSpec[] = [
     parameterCount: 4.2e6,
     defaultQuantization: 'BF16',
     minGpuMemoryGb: { NF4: 1, BF16: 1 },
+    gated: false,
+    builtIn: true,
     architecture: {
       layers: 2, hiddenSize: 64, intermediateSize: 256,
       kvDim: 64, vocabSize: 32000,

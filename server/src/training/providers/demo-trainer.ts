@@ -20,7 +20,33 @@ interface Spec {
   trainerJob: { hyperparameters: { epochs: number; learningRate: number; warmupRatio: number; loraRank: number; maxSteps: number | null; evalEverySteps: number | null }; resumeFrom: { step: number } | null };
 }
 
+/**
+ * Like the real trainer (run_mode.py), a stopped run (its pod got SIGTERM: `signal` aborted) says
+ * so in a last report before it exits, so that the supervisor can tell a spot interruption (resume)
+ * from a pod that died silently.
+ */
 export async function runDemoTrainer(run: DemoRun, totalSteps: number): Promise<void> {
+  try {
+    await simulate(run, totalSteps);
+  } catch (error) {
+    if (run.signal.aborted) await reportSigterm(run);
+    throw error;
+  }
+}
+
+async function reportSigterm(run: DemoRun): Promise<void> {
+  await fetch(run.apiUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${run.token}` },
+    body: JSON.stringify({
+      query: 'mutation R($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { cancelRequested } }',
+      variables: { jobId: run.jobId, input: { events: [{ level: 'WARNING', kind: 'sigterm', message: 'The pod received SIGTERM (simulated trainer); stopping' }] } },
+    }),
+    signal: AbortSignal.timeout(2500), // a spot pod has ~5 s between SIGTERM and SIGKILL
+  }).catch(() => undefined); // a finished job refuses the report: nothing to tell
+}
+
+async function simulate(run: DemoRun, totalSteps: number): Promise<void> {
   const call = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
     const response = await fetch(run.apiUrl, {
       method: 'POST',
@@ -38,10 +64,7 @@ export async function runDemoTrainer(run: DemoRun, totalSteps: number): Promise<
     if (last) run.log?.(`[demo] step ${last.step}/${totalSteps} loss ${last.loss?.toFixed(4)}`);
     return call<{ trainerReport: { cancelRequested: boolean } }>('mutation R($jobId: ID!, $input: TrainerReportInput!) { trainerReport(jobId: $jobId, input: $input) { cancelRequested } }', { input });
   };
-  const sleep = (ms: number) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    run.signal.addEventListener('abort', () => { clearTimeout(timer); reject(run.signal.reason); }, { once: true });
-  });
+  const sleep = (ms: number) => abortableSleep(ms, run.signal);
 
   const spec = await call<Spec>('query S($jobId: ID!) { trainerJob(jobId: $jobId) { hyperparameters { epochs learningRate warmupRatio loraRank maxSteps evalEverySteps } resumeFrom { step } } }', {});
   const hp = spec.trainerJob.hyperparameters;
@@ -82,6 +105,20 @@ export async function runDemoTrainer(run: DemoRun, totalSteps: number): Promise<
   await putAll(trainerRequestArtifactUpload.uploads, files, run.signal);
   await call('mutation C($jobId: ID!, $summary: TrainerSummaryInput!) { trainerComplete(jobId: $jobId, summary: $summary) { artifactId } }', {
     summary: { files: manifest, initialLoss: lossAt(1), finalLoss: lossAt(steps), evalLoss: lossAt(steps) + 0.08, totalSteps: steps, epochs: hp.epochs, trainRuntimeSeconds: run.durationSeconds, tokensPerSecond: 1450, trainExamples: 0, evalExamples: 0, truncatedExamples: 0 },
+  });
+}
+
+/**
+ * Waits `ms`, or rejects with the signal's reason once it aborts. The abort listener is removed
+ * when the wait ends either way: a run sleeps once per step, and a listener left behind per step
+ * piled up 40,000 of them on one job's signal.
+ */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CloudType, HourlyRate, LaunchRequest, LaunchResult, PodLogLine, PodLogOptions, PodStatus, TrainingProvider } from './provider.js';
 import { followFile, lastLines } from './log-file.js';
+import { findBaseModel } from '../presets/index.js';
 
 export interface LocalProviderOptions {
   /** The trainer's Python (trainer/.venv/bin/python after `npm run trainer:setup`). */
@@ -12,6 +13,8 @@ export interface LocalProviderOptions {
   logDir: string;
   /** Extra environment for the trainer (e.g. CUDA_VISIBLE_DEVICES); never user secrets. */
   env?: Record<string, string>;
+  /** Whether this machine has a CUDA GPU; default: an NVIDIA driver is present. */
+  hasGpu?: boolean;
 }
 
 /** The repository's trainer venv, if `npm run trainer:setup` made one. */
@@ -28,6 +31,33 @@ export class LocalProvider implements TrainingProvider {
   private readonly children = new Map<string, { child: ChildProcess; exit?: { code: number | null; signal: string | null } }>();
 
   constructor(private readonly options: LocalProviderOptions) {}
+
+  /**
+   * The local trainer runs on this machine as it is: NF4 needs a CUDA GPU (bitsandbytes), and a
+   * Hub model needs its weights already in this machine's Hugging Face cache (a 140 GB download
+   * is not something to start behind a request). tiny-llama always runs.
+   */
+  refuse(job: { baseModel: string; quantization: string }): string | null {
+    const model = findBaseModel(job.baseModel);
+    if (model?.builtIn) return null;
+    const fix = 'Choose base model "tiny-llama" to check the pipeline here, or configure RunPod (RUNPOD_API_KEY or the workspace\'s RunPod key) and train there.';
+    if (job.quantization === 'NF4' && !this.hasGpu()) return `The local provider cannot run ${job.baseModel} in 4-bit NF4: this machine has no CUDA GPU. ${fix}`;
+    if (!this.weightsCached(job.baseModel)) return `The local provider cannot load ${job.baseModel}: its weights are not in this machine's Hugging Face cache (${this.hfHubDir()}) and a local job does not download them. ${fix}`;
+    return null;
+  }
+
+  private hasGpu(): boolean {
+    return this.options.hasGpu ?? (existsSync('/proc/driver/nvidia/version') || existsSync('/dev/nvidia0'));
+  }
+
+  private hfHubDir(): string {
+    const env = { ...process.env, ...this.options.env };
+    return env.HF_HUB_CACHE ?? path.join(env.HF_HOME ?? path.join(env.HOME ?? '', '.cache', 'huggingface'), 'hub');
+  }
+
+  private weightsCached(modelId: string): boolean {
+    return existsSync(path.join(this.hfHubDir(), `models--${modelId.replace(/\//g, '--')}`, 'snapshots'));
+  }
 
   async hourlyRate(): Promise<HourlyRate> {
     return { pricePerHour: 0, source: 'LOCAL', note: 'Runs on this machine: no GPU rental is charged' };

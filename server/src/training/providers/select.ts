@@ -4,19 +4,28 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { TrainingProvider } from './provider.js';
 import { DemoProvider } from './demo.js';
 import { DEFAULT_TRAINER_PYTHON, LocalProvider, trainerInstalled } from './local.js';
-import { RunPodProvider } from './runpod-provider.js';
+import { RunPodProvider, type RunPodProviderOptions } from './runpod-provider.js';
 
 /**
  * BRIGHTRUN_PROVIDER, or automatically: a RunPod key → runpod; an installed trainer → local;
  * else the labelled demo simulation.
  */
-export function createProvider(config: Config, prisma: PrismaClient): TrainingProvider {
+export interface ProviderHooks {
+  /** A workspace's own RunPod key (settings), used for its pods before the server's RUNPOD_API_KEY. */
+  runpodApiKeyFor?: (workspaceId: string) => Promise<string | null>;
+  /** A workspace's model-cache network volume (settings), which its RunPod pods mount and are pinned by. */
+  modelCacheFor?: RunPodProviderOptions['modelCacheFor'];
+}
+
+export function createProvider(config: Config, prisma: PrismaClient, hooks: ProviderHooks = {}): TrainingProvider {
   const python = config.trainerPython ?? DEFAULT_TRAINER_PYTHON;
   const choice = config.provider !== 'auto' ? config.provider : config.runpod.apiKey ? 'runpod' : trainerInstalled(python) ? 'local' : 'demo';
   switch (choice) {
     case 'runpod':
       return new RunPodProvider({
-        apiKey: config.runpod.apiKey!,
+        apiKey: config.runpod.apiKey,
+        apiKeyFor: hooks.runpodApiKeyFor,
+        modelCacheFor: hooks.modelCacheFor,
         restUrl: config.runpod.restUrl,
         graphqlUrl: config.runpod.graphqlUrl,
         image: config.runpod.trainerImage,

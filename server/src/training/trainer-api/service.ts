@@ -3,9 +3,12 @@ import type { SqlRunner } from '../../db/sql.js';
 import type { Storage, SignedUpload } from '../../storage/storage.js';
 import type { AppPubSub } from '../../pubsub/pubsub.js';
 import { newId } from '../../ids.js';
-import { storeMetrics, validateMetrics, type MetricInput } from '../../metrics/ingest.js';
+import { NOTHING_STORED, storeMetricsIn, validateMetrics, type MetricInput } from '../../metrics/ingest.js';
+import { readJobById } from '../jobs/job-row.js';
+import { writeHeartbeat, type HeartbeatPatch } from './heartbeat.js';
 import { isTerminal, type TrainerStage } from '../state-machine.js';
 import type { JobLifecycle } from '../jobs/lifecycle.js';
+import type { JobWrites } from '../jobs/job-writes.js';
 import { checkFiles, trainerError, type TrainerFile } from './errors.js';
 import { artifactName, qualityRating } from './quality.js';
 
@@ -47,12 +50,14 @@ export class TrainerApi {
     private readonly storage: Storage,
     private readonly pubsub: AppPubSub,
     private readonly lifecycle: JobLifecycle,
+    private readonly jobWrites?: Pick<JobWrites, 'written'>,
   ) {}
 
   /** The job a token may act on: its own, and only while it is not finished. */
   async jobFor(tokenJobId: string, jobId: string): Promise<TrainingJob> {
     if (tokenJobId !== jobId) throw trainerError('FORBIDDEN', `this trainer token belongs to job ${tokenJobId}, not ${jobId}`);
-    const job = await this.prisma.trainingJob.findUnique({ where: { id: jobId } });
+    // Through the driver: every report starts here (see job-row.ts for what Prisma costs per read).
+    const job = await readJobById(this.sql, jobId);
     if (!job) throw trainerError('NOT_FOUND', `job ${jobId} does not exist`);
     if (isTerminal(job.status)) throw trainerError('JOB_TERMINAL', `job ${jobId} is ${job.status.toLowerCase()}; the trainer should stop`);
     return job;
@@ -100,21 +105,31 @@ export class TrainerApi {
     if (input.stage) {
       await this.lifecycle.apply(job.id, { type: 'STAGE', stage: input.stage }, { kind: 'stage', message: input.substatus ? `${stageLabel(input.stage)}: ${input.substatus}` : stageLabel(input.stage), data: { stage: input.stage } });
     }
-    const stored = await storeMetrics(this.sql, job.id, metrics);
-    for (const event of input.events ?? []) {
-      await this.prisma.jobEvent.create({ data: { jobId: job.id, kind: event.kind, level: event.level, message: event.message } });
-    }
-    const patch: Prisma.TrainingJobUpdateInput = { lastHeartbeatAt: new Date() };
-    if (input.substatus != null) patch.substatus = input.substatus.slice(0, 500);
-    if (input.progress) {
-      patch.currentStep = input.progress.step;
-      patch.totalSteps = input.progress.totalSteps;
-      patch.currentEpoch = input.progress.epoch;
-    }
-    const updated = await this.prisma.trainingJob.update({ where: { id: job.id }, data: patch });
+    // Step progress (not the heartbeat) is what tells a stalled training loop apart: a step that moved,
+    // or entering TRAINING (a resumed attempt), restarts the stall clock.
+    const heartbeat: HeartbeatPatch = {
+      at: new Date(),
+      progressed: Boolean((input.progress && input.progress.step !== job.currentStep) || (input.stage === 'TRAINING' && job.status !== 'TRAINING')),
+      ...(input.substatus != null ? { substatus: input.substatus.slice(0, 500) } : {}),
+      ...(input.progress ? { progress: { step: input.progress.step, totalSteps: input.progress.totalSteps, epoch: input.progress.epoch } } : {}),
+    };
+    // The points, their rollups and the heartbeat in one transaction (one connection, no Prisma
+    // round trip), and the points published as soon as it commits: the report's cost is what a
+    // subscriber waits for (bench/RESULTS.md). Still before the answer, which the live hand-over
+    // relies on (metrics/live.ts).
+    const { stored, cancelRequested } =
+      metrics.length > 0
+        ? await this.sql.transaction(async (tx) => {
+            const points = await storeMetricsIn(tx, job.id, metrics);
+            return { stored: points, ...(await writeHeartbeat(tx, job.id, heartbeat)) };
+          })
+        : { stored: NOTHING_STORED, ...(await writeHeartbeat(this.sql, job.id, heartbeat)) };
+    this.jobWrites?.written(job.id); // through the driver, so announced here (job-writes.ts)
     if (stored.stored.length > 0) this.pubsub.publish('job:metrics', job.id, { jobId: job.id, workspaceId: job.workspaceId, points: stored.stored });
+    const events = input.events ?? [];
+    if (events.length > 0) await this.prisma.jobEvent.createMany({ data: events.map((event) => ({ jobId: job.id, kind: event.kind, level: event.level, message: event.message })) });
     if (input.progress || input.substatus != null || (input.events?.length ?? 0) > 0) this.lifecycle.publish(job);
-    return { acceptedMetrics: stored.inserted, duplicateMetrics: stored.updated, cancelRequested: updated.cancelRequestedAt !== null };
+    return { acceptedMetrics: stored.inserted, duplicateMetrics: stored.updated, cancelRequested };
   }
 
   async requestCheckpointUpload(job: TrainingJob, step: number, files: TrainerFile[]) {
@@ -182,7 +197,11 @@ export class TrainerApi {
   }
 
   async fail(job: TrainingJob, failure: { code: string; message: string; detail?: string | null }) {
-    const message = failure.message.trim().slice(0, 2000) || 'The trainer failed without a message';
+    const reason = failure.message.trim().slice(0, 2000) || 'The trainer failed without a message';
+    // A trainer error is not an interruption: the job fails (no resume) with the reason and a fix.
+    const fix = SUGGESTED_FIX[failure.code];
+    const saysFix = /\bFix:|\bLower batchSize\b/.test(reason); // the trainer's own OOM text already names the fix
+    const message = fix && !saysFix ? `${reason} Fix: ${fix}` : reason;
     await this.lifecycle.apply(
       job.id,
       { type: 'FAIL' },
@@ -216,7 +235,8 @@ export class TrainerApi {
     const finalLoss = summary.finalLoss ?? null;
     const evalLoss = summary.evalLoss ?? null;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const last = await this.prisma.modelArtifact.findFirst({ where: { datasetId: job.datasetId }, orderBy: { version: 'desc' } });
+      // Simulated (demo) and real artifacts of a dataset count their versions apart.
+      const last = await this.prisma.modelArtifact.findFirst({ where: { datasetId: job.datasetId, isSimulated: job.isSimulated }, orderBy: { version: 'desc' } });
       try {
         return await this.prisma.modelArtifact.create({
           data: {
@@ -226,6 +246,7 @@ export class TrainerApi {
             datasetId: job.datasetId,
             name: artifactName(datasetName, job.preset, now),
             version: (last?.version ?? 0) + 1,
+            isSimulated: job.isSimulated,
             baseModel: job.baseModel,
             storagePrefix: artifactPrefix(job),
             files: summary.files as unknown as Prisma.InputJsonValue,
@@ -244,6 +265,15 @@ export class TrainerApi {
     throw new Error(`could not allocate an artifact version for dataset ${job.datasetId}`);
   }
 }
+
+/** What to do about each failure code the trainer reports (trainer/CONTRACT.md). */
+export const SUGGESTED_FIX: Record<string, string> = {
+  OUT_OF_MEMORY: 'lower batchSize or maxSequenceLength (raise gradientAccumulationSteps to keep the effective batch), use quantization NF4, or choose a GPU with more memory.',
+  BAD_DATA: 'correct the dataset at the place the message names, upload it again and start a new job.',
+  DOWNLOAD_FAILED: 'if the base model is gated on Hugging Face, accept its license there and set a Hugging Face token in the workspace settings (huggingFaceToken); otherwise start the job again.',
+  UPLOAD_FAILED: "check the server's storage (free space, Supabase credentials) and start the job again; its last checkpoint is kept.",
+  INTERNAL: 'read the pod logs (trainingJob.logs) for the traceback; start the job again, and report it if it repeats.',
+};
 
 function stageLabel(stage: TrainerStage): string {
   return { PREPROCESSING: 'Preprocessing', MODEL_LOADING: 'Loading model', TRAINING: 'Training', FINALIZING: 'Finalizing' }[stage];

@@ -17,6 +17,7 @@ import { createPodBody, podFromGraphql, podFromRest, spotPodInput, type RestPod 
 import type { RetryOptions } from './retry.js';
 import { RunPodTransport } from './transport.js';
 import type {
+  CreateNetworkVolumeInput,
   CreatePodInput,
   CreateSpotPodInput,
   RunPodGpuPrices,
@@ -24,6 +25,8 @@ import type {
   RunPodPod,
   RunPodPodBilling,
   RunPodPodRuntime,
+  RunPodDataCenter,
+  RunPodNetworkVolume,
 } from './types.js';
 
 export interface RunPodClientOptions {
@@ -227,4 +230,59 @@ export class RunPodClient {
       })),
     };
   }
+
+  /**
+   * POST /v2/network-volumes: a billable volume in one data center (RunPod charges for it per
+   * GB-month until it is deleted). Not retried on 5xx or timeout: the volume may exist anyway
+   * (list the volumes to find it by name).
+   */
+  async createNetworkVolume(input: CreateNetworkVolumeInput): Promise<RunPodNetworkVolume> {
+    const body = { name: input.name, size: input.size, dataCenter: input.dataCenter, ...(input.type ? { type: input.type } : {}) };
+    return (await this.transport.rest<RunPodNetworkVolume>('POST', '/network-volumes', { body, idempotent: false }))!;
+  }
+
+  /** GET /v2/network-volumes/{id}; RunPodNotFoundError when RunPod no longer has it. */
+  async getNetworkVolume(volumeId: string): Promise<RunPodNetworkVolume> {
+    return (await this.transport.rest<RunPodNetworkVolume>('GET', `/network-volumes/${enc(volumeId)}`))!;
+  }
+
+  /** GET /v2/network-volumes: every volume of the key's account. */
+  async listNetworkVolumes(): Promise<RunPodNetworkVolume[]> {
+    return (await this.transport.rest<{ networkVolumes: RunPodNetworkVolume[] }>('GET', '/network-volumes'))!.networkVolumes;
+  }
+
+  /** DELETE /v2/network-volumes/{id}. Idempotent: a volume RunPod no longer knows counts as deleted. */
+  async deleteNetworkVolume(volumeId: string): Promise<void> {
+    try {
+      await this.transport.rest('DELETE', `/network-volumes/${enc(volumeId)}`, { idempotent: true });
+    } catch (error) {
+      if (error instanceof RunPodNotFoundError) return;
+      throw error;
+    }
+  }
+
+  /** GET /v2/catalog/datacenters?include=GPU_AVAILABILITY: where pods and volumes can live, and which GPUs each offers. */
+  async listDataCenters(): Promise<RunPodDataCenter[]> {
+    const response = (await this.transport.rest<{ dataCenters: Array<Omit<RunPodDataCenter, 'gpuAvailability'> & { gpuAvailability?: RunPodDataCenter['gpuAvailability'] }> }>(
+      'GET',
+      '/catalog/datacenters',
+      { query: { include: 'GPU_AVAILABILITY' } },
+    ))!;
+    return response.dataCenters.map(dataCenterOf);
+  }
+
+  /** GET /v2/catalog/datacenters/{id}?include=GPU_AVAILABILITY. */
+  async getDataCenter(dataCenterId: string): Promise<RunPodDataCenter> {
+    const dc = (await this.transport.rest<Omit<RunPodDataCenter, 'gpuAvailability'> & { gpuAvailability?: RunPodDataCenter['gpuAvailability'] }>(
+      'GET',
+      `/catalog/datacenters/${enc(dataCenterId)}`,
+      { query: { include: 'GPU_AVAILABILITY' } },
+    ))!;
+    return dataCenterOf(dc);
+  }
+}
+
+/** `gpuAvailability` is omitted entirely when a data center offers no GPUs: read that as none. */
+function dataCenterOf(dc: Omit<RunPodDataCenter, 'gpuAvailability'> & { gpuAvailability?: RunPodDataCenter['gpuAvailability'] }): RunPodDataCenter {
+  return { id: dc.id, name: dc.name, region: dc.region, networkVolumeTypes: dc.networkVolumeTypes ?? [], gpuAvailability: dc.gpuAvailability ?? [] };
 }

@@ -15,9 +15,12 @@ export function createPodBody(input: CreatePodInput) {
     cloud: input.cloudType ?? 'SECURE',
     env: input.env,
     disk: input.containerDiskInGb,
-    ...(input.volumeInGb
-      ? { mounts: { persistent: { size: input.volumeInGb, path: input.volumeMountPath ?? '/workspace' } } }
-      : {}),
+    // A network volume replaces the host-local volume disk: RunPod refuses both at once.
+    ...(input.networkVolumeId
+      ? { mounts: { network: [{ volumeId: input.networkVolumeId, path: input.volumeMountPath ?? '/workspace' }] } }
+      : input.volumeInGb
+        ? { mounts: { persistent: { size: input.volumeInGb, path: input.volumeMountPath ?? '/workspace' } } }
+        : {}),
     ...(input.dataCenterIds?.length ? { dataCenterIds: input.dataCenterIds } : {}),
     ...(input.args === undefined ? {} : { args: input.args }),
     ...(input.ports === undefined ? {} : { ports: input.ports }),
@@ -35,8 +38,9 @@ export function spotPodInput(input: CreateSpotPodInput) {
     cloudType: input.cloudType ?? 'SECURE',
     env: Object.entries(input.env).map(([key, value]) => ({ key, value })),
     containerDiskInGb: input.containerDiskInGb,
-    volumeInGb: input.volumeInGb ?? 0,
+    volumeInGb: input.networkVolumeId ? 0 : (input.volumeInGb ?? 0),
     volumeMountPath: input.volumeMountPath ?? '/workspace',
+    ...(input.networkVolumeId ? { networkVolumeId: input.networkVolumeId } : {}),
     ...(input.dataCenterIds?.[0] ? { dataCenterId: input.dataCenterIds[0] } : {}),
     ...(input.args === undefined ? {} : { dockerArgs: input.args }),
     ...(input.ports === undefined ? {} : { ports: input.ports.join(',') }),

@@ -8,6 +8,7 @@
 import { GraphQLError, buildSchema, execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { StandInPod } from './standin-pods.js';
 import { MESSAGES, type HttpAnswer, type StandInState } from './standin-state.js';
+import { placePod } from './standin-volumes.js';
 
 const SPOT_MUTATIONS = ['podRentInterruptable', 'podBidResume'];
 
@@ -113,6 +114,10 @@ function rootValue(state: StandInState) {
       const bid = input.bidPerGpu as number;
       const gpuCount = input.gpuCount as number;
       checkBid(gpuTypeId, bid);
+      const networkVolumeId = input.networkVolumeId ? String(input.networkVolumeId) : null;
+      if (networkVolumeId && input.cloudType === 'COMMUNITY') throw new GraphQLError(MESSAGES.networkVolumeSecureOnly);
+      const placed = placePod(state, gpuTypeId, input.dataCenterId ? [String(input.dataCenterId)] : undefined, networkVolumeId);
+      if ('error' in placed) throw new GraphQLError((placed.error.body as { detail: string }).detail);
       const env = (input.env as Array<{ key: string; value: string }> | null) ?? [];
       const pod = fleet.create(
         {
@@ -129,7 +134,8 @@ function rootValue(state: StandInState) {
           containerDiskInGb: (input.containerDiskInGb as number | null) ?? 50,
           volumeInGb: (input.volumeInGb as number | null) ?? 0,
           volumeMountPath: String(input.volumeMountPath ?? '/workspace'),
-          dataCenterId: String(input.dataCenterId ?? 'US-KS-2'),
+          dataCenterId: placed.dataCenterId,
+          networkVolumeId,
         },
         state.takeNeverStart(),
       );

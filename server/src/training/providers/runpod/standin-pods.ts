@@ -35,6 +35,8 @@ export interface StandInPodSpec {
   volumeInGb: number;
   volumeMountPath: string;
   dataCenterId: string;
+  /** The network volume mounted at volumeMountPath (instead of a volume disk), if any. */
+  networkVolumeId: string | null;
 }
 
 export interface StandInLogEntry {

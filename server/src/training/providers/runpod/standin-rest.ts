@@ -8,6 +8,7 @@ import { podBilling, type BucketSize } from './standin-billing.js';
 import type { MatchedOperation } from './standin-openapi.js';
 import type { StandInPod } from './standin-pods.js';
 import { MESSAGES, problem, type HttpAnswer, type StandInState } from './standin-state.js';
+import { handleVolumes, placePod } from './standin-volumes.js';
 
 const ACTIONS: Record<RunPodPodStatus, string[]> = {
   PROVISIONING: ['stop', 'terminate'],
@@ -31,7 +32,9 @@ export function restPodView(pod: StandInPod, now: number) {
     registry: null,
     status: pod.status,
     actions: ACTIONS[pod.status],
-    mounts: pod.volumeInGb > 0 ? { persistent: { size: pod.volumeInGb, path: pod.volumeMountPath } } : {},
+    mounts: pod.networkVolumeId
+      ? { network: [{ volumeId: pod.networkVolumeId, path: pod.volumeMountPath }] }
+      : pod.volumeInGb > 0 ? { persistent: { size: pod.volumeInGb, path: pod.volumeMountPath } } : {},
     gpu: { id: pod.gpuTypeId, count: pod.gpuCount },
     cloud: pod.cloud,
     dataCenterId: pod.dataCenterId,
@@ -79,7 +82,7 @@ interface CreateBody {
   ports?: string[];
   disk?: number;
   dataCenterIds?: string[];
-  mounts?: { persistent?: { size: number; path: string }; network?: unknown[] };
+  mounts?: { persistent?: { size: number; path: string }; network?: Array<{ volumeId: string; path: string }> };
 }
 
 function createPod(state: StandInState, body: CreateBody): HttpAnswer {
@@ -96,6 +99,10 @@ function createPod(state: StandInState, body: CreateBody): HttpAnswer {
     return problem(400, 'Bad Request', MESSAGES.noCapacity);
   }
   const cloud = body.cloud ?? 'SECURE';
+  const network = body.mounts?.network?.[0] ?? null;
+  if (network && cloud !== 'SECURE') return problem(400, 'Bad Request', MESSAGES.networkVolumeSecureOnly);
+  const placed = placePod(state, body.gpu.id, body.dataCenterIds, network?.volumeId ?? null);
+  if ('error' in placed) return placed.error;
   const count = body.gpu.count ?? 1;
   const pod = state.fleet.create(
     {
@@ -111,8 +118,9 @@ function createPod(state: StandInState, body: CreateBody): HttpAnswer {
       costPerHr: (cloud === 'SECURE' ? price.secure : price.community) * count,
       containerDiskInGb: body.disk ?? 50,
       volumeInGb: body.mounts?.persistent?.size ?? 0,
-      volumeMountPath: body.mounts?.persistent?.path ?? '/workspace',
-      dataCenterId: body.dataCenterIds?.[0] ?? 'US-KS-2',
+      volumeMountPath: network?.path ?? body.mounts?.persistent?.path ?? '/workspace',
+      dataCenterId: placed.dataCenterId,
+      networkVolumeId: network?.volumeId ?? null,
     },
     state.takeNeverStart(),
   );
@@ -175,6 +183,8 @@ export function handleRest(
   const pod = op.pathParams.id === undefined ? undefined : state.fleet.get(op.pathParams.id);
   const needsPod = op.template.startsWith('/v2/pods/{id}');
   if (needsPod && !pod) return problem(404, 'Not Found', 'pod not found');
+  const volumes = handleVolumes(state, op.operationId, op.pathParams.id, query, body);
+  if (volumes) return volumes;
   switch (op.operationId) {
     case 'createPod':
       return createPod(state, body as CreateBody);

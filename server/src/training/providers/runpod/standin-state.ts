@@ -1,6 +1,7 @@
 /** What the stand-in's REST and GraphQL halves share: pods, prices, injected faults. */
 import type { OpenApiContract } from './standin-openapi.js';
 import type { PodFleet } from './standin-pods.js';
+import type { StandInDataCenter, StandInVolume } from './standin-volumes.js';
 
 export interface StandInGpuPrice {
   displayName: string;
@@ -42,6 +43,7 @@ export const MESSAGES = {
   transient: 'Something went wrong. Please try again later or contact support.',
   spotAsOnDemand: 'Cannot resume a spot pod as an on demand pod.',
   insufficientBalance: 'Insufficient balance: your account balance is too low to deploy this pod.',
+  networkVolumeSecureOnly: 'Network volumes are only available on Secure Cloud.',
 };
 
 export interface Faults {
@@ -60,6 +62,8 @@ export interface StandInState {
   contract: OpenApiContract;
   prices: Record<string, StandInGpuPrice>;
   diskUsdPerGbMonth: number;
+  dataCenters: StandInDataCenter[];
+  volumes: Map<string, StandInVolume>;
   faults: Faults;
   now(): number;
   /** Consumes the "never start the next pod" fault. */

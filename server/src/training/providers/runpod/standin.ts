@@ -10,10 +10,12 @@ import { handleGraphql } from './standin-graphql.js';
 import { OpenApiContract } from './standin-openapi.js';
 import { PodFleet, type StandInLaunch, type StandInPod } from './standin-pods.js';
 import { handleRest } from './standin-rest.js';
+import { STANDIN_DATA_CENTERS, volumeView, type StandInDataCenter } from './standin-volumes.js';
 import { MESSAGES, STANDIN_GPU_PRICES, problem, type Faults, type HttpAnswer, type StandInGpuPrice, type StandInState } from './standin-state.js';
 
 export type { StandInLaunch, StandInLaunchedPod, StandInProcess, StandInPod } from './standin-pods.js';
 export { STANDIN_GPU_PRICES, type StandInGpuPrice } from './standin-state.js';
+export { STANDIN_DATA_CENTERS, type StandInDataCenter } from './standin-volumes.js';
 
 export interface RunPodStandInOptions {
   /** Starts the pod's workload with its env; the lead passes one that spawns the trainer. */
@@ -35,6 +37,8 @@ export interface RunPodStandInOptions {
   diskUsdPerGbMonth?: number;
   /** Clock for uptime and billing. @default Date.now */
   now?: () => number;
+  /** Data centers, their storage tiers and GPU stock. @default STANDIN_DATA_CENTERS */
+  dataCenters?: StandInDataCenter[];
 }
 
 export interface RecordedRequest {
@@ -72,6 +76,10 @@ export interface RunPodStandIn {
   insufficientBalance(on?: boolean): void;
   /** The spot mutations disappear from the GraphQL schema (as RunPod has said they may). */
   spotUnavailable(on?: boolean): void;
+  /** The network volumes as the REST API would list them. */
+  volumes(): Array<ReturnType<typeof volumeView>>;
+  /** Sets a GPU's stock in a data center ('NONE' or absent: not offered there). */
+  setGpuStock(dataCenterId: string, gpuTypeId: string, level: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | null): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +129,8 @@ export async function startRunPodStandIn(options: RunPodStandInOptions): Promise
     fleet, contract, faults, now,
     prices: { ...STANDIN_GPU_PRICES, ...options.prices },
     diskUsdPerGbMonth: options.diskUsdPerGbMonth ?? 0,
+    dataCenters: structuredClone(options.dataCenters ?? STANDIN_DATA_CENTERS),
+    volumes: new Map(),
     takeNeverStart: () => {
       const never = faults.neverStartNext;
       faults.neverStartNext = false;
@@ -223,6 +233,13 @@ export async function startRunPodStandIn(options: RunPodStandInOptions): Promise
     neverStart: () => void (faults.neverStartNext = true),
     insufficientBalance: (on = true) => void (faults.insufficientBalance = on),
     spotUnavailable: (on = true) => void (faults.spotUnavailable = on),
+    volumes: () => [...state.volumes.values()].map(volumeView),
+    setGpuStock: (dataCenterId, gpuTypeId, level) => {
+      const dc = state.dataCenters.find((d) => d.id === dataCenterId);
+      if (!dc) throw new Error(`the stand-in has no data center ${dataCenterId}`);
+      if (level === null) delete dc.gpus[gpuTypeId];
+      else dc.gpus[gpuTypeId] = level;
+    },
     close: async () => {
       fleet.close();
       server.closeAllConnections();

@@ -36,6 +36,12 @@ export interface CreatePodInput {
   volumeMountPath?: string;
   /** Preferred data centers; the spot mutation takes only the first. */
   dataCenterIds?: string[];
+  /**
+   * A network volume to mount at `volumeMountPath` instead of a host-local volume disk (RunPod
+   * allows one or the other). The pod must run in the volume's data center: pass it in
+   * `dataCenterIds`.
+   */
+  networkVolumeId?: string;
   /** Arguments to the image's entrypoint. */
   args?: string;
   ports?: string[];
@@ -82,4 +88,39 @@ export interface RunPodPodBilling {
   cpuAmount: number;
   diskAmount: number;
   records: Array<{ startTime: string; endTime: string; totalAmount: number; gpuAmount: number; diskAmount: number }>;
+}
+
+/** RunPod's storage tiers for network volumes (REST v2 `VolumeType`). */
+export type RunPodVolumeType = 'STANDARD' | 'HIGH_PERFORMANCE';
+
+/** REST v2 `NetworkVolume`: persistent network storage in one data center, billed per GB-month until deleted. */
+export interface RunPodNetworkVolume {
+  id: string;
+  name: string;
+  /** GB; RunPod accepts 10–4096 and only ever grows it. */
+  size: number;
+  /** Immutable after creation; pods that mount the volume must run there. */
+  dataCenter: string;
+  type: RunPodVolumeType;
+}
+
+/** REST v2 `CreateNetworkVolumeRequest`. */
+export interface CreateNetworkVolumeInput {
+  name: string;
+  /** GB, 10–4096 (the contract's bounds). */
+  size: number;
+  dataCenter: string;
+  type?: RunPodVolumeType;
+}
+
+export type RunPodAvailability = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
+
+/** REST v2 `DataCenter` with `include=GPU_AVAILABILITY`. */
+export interface RunPodDataCenter {
+  id: string;
+  name: string;
+  region: string;
+  networkVolumeTypes: RunPodVolumeType[];
+  /** The GPUs this data center offers, with their stock; empty when it offers none. */
+  gpuAvailability: Array<{ id: string; name: string; availability: RunPodAvailability }>;
 }
