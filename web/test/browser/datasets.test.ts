@@ -313,19 +313,13 @@ describe('datasets (P02)', () => {
     expect(await loaded()).toBe(total);
     expect(await page.locator(CARDS).count()).toBeLessThan(100);
     // Scrolling: to the very end of the page, the last card is rendered and in view.
-    // Known glitch (issue #12, open): one jump to the end can land 3–4 rows short of it, or past the
-    // last row, when the rows grow right after the jump (about half the runs on the 2-core box, e.g.
-    // scrollY 102,987 of 103,950); another scroll to the end reaches it. The test allows three jumps.
-    const lastInView = (pos: number) => page.waitForFunction((p) => {
+    // One jump (this once landed 3–4 rows short: reduced motion turned the grid's height change into a
+    // one-frame transition, so the page was still its old height when the jump read it; see app.css).
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.waitForFunction((p) => {
       const r = document.querySelector(`[role=feed] > article[aria-posinset="${p}"]`)?.getBoundingClientRect();
       return !!r && r.top >= 0 && r.bottom <= innerHeight;
-    }, pos, { timeout: 3_000 }).then(() => true, () => false);
-    let jumps = 0;
-    do {
-      jumps++;
-      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    } while (!(await lastInView(total)) && jumps < 3);
-    expect(await lastInView(total), `the last card in view after ${jumps} scrolls to the end`).toBe(true);
+    }, total, { timeout: 3_000 });
     expect(await page.locator(CARDS).count()).toBeLessThan(100);
     // Keyboard: from the first card, End goes to the last, Page Up to the one before, Home back.
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -345,8 +339,6 @@ describe('datasets (P02)', () => {
     await focusReaches(total - 1);
     await page.keyboard.press('Home');
     await focusReaches(1);
-    // In view at once, or within a second (the layout under the focused card was seen to settle ~110 ms late).
-    await page.waitForFunction(() => { const r = document.activeElement?.closest('article')?.getBoundingClientRect(); return !!r && r.top >= 60 && r.bottom <= innerHeight; }, undefined, { timeout: 1_000 }).catch(() => undefined);
     expect(await focusedCard()).toEqual({ pos: 1, inView: true });
     // Tab moves on through the cards as they come into view (the window follows the focus).
     for (let i = 0; i < 3 * 12; i++) await page.keyboard.press('Tab');
