@@ -2,6 +2,7 @@ import { API_KEY_PREFIX, TRAINER_TOKEN_PREFIX } from './auth/keys.js';
 import { unauthenticated, type Auth } from './auth/authenticate.js';
 import type { Services } from './services.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { RateBudget } from './http/limits/rate-limit.js';
 
 export type ApiKeyAuth = Extract<Auth, { kind: 'apiKey' }>;
 export type TrainerAuth = Extract<Auth, { kind: 'trainer' }>;
@@ -13,6 +14,8 @@ export interface Context {
   services: Services;
   /** Per-request dataloaders: list fields batch their lookups through these. */
   loaders: Loaders;
+  /** The caller's rate budget as this request's own hit left it (systemStatus); null: not limited. */
+  rateBudget: RateBudget | null;
 }
 
 /** The trainer endpoint's context: always a job token, for one job. */
@@ -21,8 +24,8 @@ export interface TrainerContext {
   services: Services;
 }
 
-export function createContext(services: Services, auth: ApiKeyAuth): Context {
-  return { auth, services, loaders: createLoaders(services) };
+export function createContext(services: Services, auth: ApiKeyAuth, rateBudget: RateBudget | null = null): Context {
+  return { auth, services, loaders: createLoaders(services), rateBudget };
 }
 
 /** API keys only: a job token is refused here with the address it belongs to. */

@@ -36,6 +36,7 @@ import { HeavyOperations } from './limits/heavy.js';
 import { PodLogService } from './training/pod-logs.js';
 import { Authenticator } from './auth/authenticate.js';
 import { createWorkspaceLock } from './db/workspace-lock.js';
+import { RunPodProbeService } from './status/runpod-probe.js';
 
 /** Everything resolvers and background work reach through the context. */
 export interface Services {
@@ -72,6 +73,8 @@ export interface Services {
   podLogs: PodLogService;
   /** The bound on concurrent heavy operations, per workspace and in total (limits/heavy.ts). */
   heavy: HeavyOperations;
+  /** Whether each workspace reaches RunPod, and its GPU stock; cached (systemStatus). */
+  runpodStatus: RunPodProbeService;
 }
 
 export interface ServicesHandle {
@@ -181,6 +184,16 @@ export async function createServices(config: Config, publicUrl: string): Promise
     metrics: new MetricsService(db.prisma, db.sql, storage, pubsub, heavy),
     podLogs: new PodLogService(db.prisma, providers),
     heavy,
+    runpodStatus: new RunPodProbeService({
+      apiKeyFor: async (workspaceId) => {
+        const own = await settings.runpodApiKey(workspaceId);
+        if (own) return { key: own, source: 'WORKSPACE' };
+        return config.runpod.apiKey ? { key: config.runpod.apiKey, source: 'SERVER' } : null;
+      },
+      runpodOffered: () => providers.all().some((p) => p.name === 'runpod'),
+      restUrl: config.runpod.restUrl,
+      graphqlUrl: config.runpod.graphqlUrl,
+    }),
   };
   return {
     services,

@@ -11,6 +11,10 @@ export const API_VERSION: string = (JSON.parse(readFileSync(new URL('../../../pa
 export const API_VERSION_HEADER = 'BrightRun-API-Version';
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
+/** The credential's rate budget on every counted /graphql answer (http/limits/edge-auth.ts). */
+export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] as const;
+const EXPOSED_HEADERS = [API_VERSION_HEADER, REQUEST_ID_HEADER, 'Retry-After', ...RATE_LIMIT_HEADERS].join(', ');
+
 /** A caller's own request id is kept when it is short and plain; otherwise one is made. */
 const CALLER_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -25,6 +29,6 @@ export function stampApiHeaders(req: IncomingMessage, res: ServerResponse): stri
   res.setHeader(API_VERSION_HEADER, API_VERSION);
   res.setHeader(REQUEST_ID_HEADER, id);
   // Browsers may read these only when listed (the dashboard and the SDK's browser build do).
-  res.setHeader('Access-Control-Expose-Headers', `${API_VERSION_HEADER}, ${REQUEST_ID_HEADER}, Retry-After`);
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
   return id;
 }

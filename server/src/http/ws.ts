@@ -112,7 +112,7 @@ export function attachGraphqlWs(server: http.Server, options: WsOptions): WebSoc
           extra.socket.close(CLOSE_FORBIDDEN, truncateUtf8((error as Error).message, 123));
           return [error instanceof GraphQLError ? error : new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
-        const limited = await options.rate.hitKey(auth.keyId);
+        const { refused: limited, budget } = await options.rate.spendKey(auth.keyId);
         if (limited) return [limited];
         const open = Object.keys(ctx.subscriptions).length; // this operation included
         if (open > options.limits.maxSubscriptionsPerSocket) {
@@ -126,7 +126,7 @@ export function attachGraphqlWs(server: http.Server, options: WsOptions): WebSoc
             }),
           ];
         }
-        const enveloped = options.yoga.getEnveloped({ ...ctx, req: extra.request, socket: extra.socket, params, wsAuth: auth });
+        const enveloped = options.yoga.getEnveloped({ ...ctx, req: extra.request, socket: extra.socket, params, wsAuth: auth, wsRateBudget: budget });
         let document;
         try {
           document = enveloped.parse(params.query);

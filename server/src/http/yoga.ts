@@ -10,15 +10,17 @@ import { renderLocalGraphiQL } from './graphiql.js';
 import { GRAPHQL_PATH, TRAINER_GRAPHQL_PATH } from './paths.js';
 import { BoundedCache } from './limits/bounded-cache.js';
 import { useDocumentLimits } from './limits/document-limits.js';
-import { clientAddressOf, requestAuth, useEdgeAuth } from './limits/edge-auth.js';
+import { clientAddressOf, requestAuth, requestBudget, useEdgeAuth } from './limits/edge-auth.js';
 import type { KeySessions } from './limits/key-sessions.js';
-import type { RateLimiter } from './limits/rate-limit.js';
+import type { RateBudget, RateLimiter } from './limits/rate-limit.js';
 import { instrumentResponseBudget } from './limits/response-budget.js';
 import { MULTIPART_STAGING_DIR, MultipartBudget, multipartLimitsFor, useMultipartLimits } from './multipart-limits.js';
 
 /** What graphql-ws hands yoga: the connection's already-verified key. */
 export interface WsServerContext {
   wsAuth?: ApiKeyAuth;
+  /** The key's budget as this operation's own hit left it. */
+  wsRateBudget?: RateBudget | null;
 }
 
 export type PublicYoga = YogaServerInstance<WsServerContext, Context>;
@@ -60,7 +62,8 @@ export function createPublicYoga(config: Config, services: () => Services, edge:
       useDocumentLimits(config.limits, edge.sessions),
       useMultipartLimits({ budget: new MultipartBudget(multipartLimitsFor(config.maxUploadBytes)), stagingDir: path.join(config.dataDir, MULTIPART_STAGING_DIR) }),
     ],
-    context: async ({ request, wsAuth }) => createContext(services(), wsAuth ?? requestAuth(request) ?? (await edge.authenticate(request))),
+    context: async ({ request, wsAuth, wsRateBudget }) =>
+      createContext(services(), wsAuth ?? requestAuth(request) ?? (await edge.authenticate(request)), wsAuth ? (wsRateBudget ?? null) : requestBudget(request)),
   });
 }
 
@@ -83,7 +86,7 @@ export function createTrainerYoga(config: Config, services: () => Services, rate
       useEdgeAuth<TrainerAuth>({
         authenticate,
         rate,
-        limitCredential: (auth) => rate.hitTrainerToken(auth.jobId),
+        limitCredential: (auth) => rate.spendTrainerToken(auth.jobId),
         maxBodyBytes: config.limits.maxBodyBytes,
         clientAddress: clientAddressOf(config.limits.trustProxy),
         refuseMultipart: true,

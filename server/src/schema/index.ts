@@ -19,5 +19,6 @@ import './spend.js';
 import './metrics.js';
 import './jobs-live.js';
 import './pod-logs.js';
+import './system-status.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -134,7 +134,7 @@ export const ProviderNameEnum = builder.enumType('TrainingProviderName', {
     DEMO: { description: 'A labelled simulation: synthetic metrics, no GPU.' },
   } as const,
 });
-const ProviderRef = builder.objectRef<ProviderInfo>('TrainingProvider').implement({
+export const ProviderRef = builder.objectRef<ProviderInfo>('TrainingProvider').implement({
   description: 'Where this server can run jobs.',
   fields: (t) => ({
     name: t.field({ type: ProviderNameEnum, resolve: (p) => p.name.toUpperCase() as 'RUNPOD' }),

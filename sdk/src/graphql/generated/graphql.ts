@@ -468,6 +468,23 @@ export type RevokeApiKeyInput = {
   id: Scalars['ID']['input'];
 };
 
+/** Whether this server can reach RunPod with the workspace's key. */
+export type RunPodConnectionState =
+  /** RunPod answered with this key. */
+  | 'CONNECTED'
+  /** No RunPod key (in Settings or RUNPOD_API_KEY), or this server offers no RunPod provider: `message` says which. */
+  | 'NOT_CONFIGURED'
+  /** RunPod answered and refused the key or the request: `message` has RunPod's words and the fix. */
+  | 'REFUSED'
+  /** RunPod did not answer (network, timeout, 5xx, rate limit): `message` has the reason; asked again within a minute. */
+  | 'UNREACHABLE';
+
+export type RunPodKeySource =
+  /** The server's RUNPOD_API_KEY. */
+  | 'SERVER'
+  /** The workspace's own key (Settings → RunPod API key). */
+  | 'WORKSPACE';
+
 export type SaveTrainingConfigurationInput = {
   /** 1–100 characters; saving under an existing name replaces that configuration. */
   name: Scalars['String']['input'];

@@ -2,10 +2,27 @@ import { Redis } from 'ioredis';
 import type { GraphQLError } from 'graphql';
 import { limitError } from './errors.js';
 
-/** One counter's state after a hit: how many hits this window holds and when it ends. */
+/** One counter's state after a hit: how many hits this window holds (0: the store could not count) and when it ends. */
 export interface WindowCount {
   count: number;
   resetInMs: number;
+}
+
+/**
+ * A credential's budget as its own request left it: no extra hit is spent to read it. Null where
+ * the limit is off (0) or the store could not count (Redis down: requests are let through).
+ */
+export interface RateBudget {
+  limit: number;
+  remaining: number;
+  resetInMs: number;
+  windowMs: number;
+}
+
+/** One counted request: the refusal when over the budget, and the budget it left. */
+export interface RateHit {
+  refused: GraphQLError | null;
+  budget: RateBudget | null;
 }
 
 /** Where the counters live: this process (default) or Redis, shared by every server instance. */
@@ -122,31 +139,43 @@ export class RateLimiter {
 
   /** Null when within the budget, else the RATE_LIMITED error (Retry-After in its extensions). */
   async hitIp(address: string): Promise<GraphQLError | null> {
-    return this.hit(`ip:${address}`, this.limits.perIp, 'BRIGHTRUN_RATE_LIMIT_PER_IP', `from ${address}`);
+    return (await this.hit(`ip:${address}`, this.limits.perIp, 'BRIGHTRUN_RATE_LIMIT_PER_IP', `from ${address}`)).refused;
   }
 
   async hitKey(keyId: string): Promise<GraphQLError | null> {
+    return (await this.spendKey(keyId)).refused;
+  }
+
+  /** Counts one request of the API key (a dashboard session counts as its key) and returns the budget it left. */
+  spendKey(keyId: string): Promise<RateHit> {
     return this.hit(`key:${keyId}`, this.limits.perKey, 'BRIGHTRUN_RATE_LIMIT_PER_KEY', 'with this API key');
   }
 
   /** A training pod's requests, counted per job (one token per job). */
-  async hitTrainerToken(jobId: string): Promise<GraphQLError | null> {
+  spendTrainerToken(jobId: string): Promise<RateHit> {
     return this.hit(`trainer:${jobId}`, this.limits.perTrainerToken ?? 0, 'BRIGHTRUN_TRAINER_RATE_LIMIT_PER_TOKEN', 'with this job token');
   }
 
-  private async hit(key: string, limit: number, setting: string, who: string): Promise<GraphQLError | null> {
-    if (limit <= 0) return null;
+  async hitTrainerToken(jobId: string): Promise<GraphQLError | null> {
+    return (await this.spendTrainerToken(jobId)).refused;
+  }
+
+  private async hit(key: string, limit: number, setting: string, who: string): Promise<RateHit> {
+    if (limit <= 0) return { refused: null, budget: null };
     const { count, resetInMs } = await this.store.hit(key, this.limits.windowMs);
-    if (count <= limit) return null;
+    // A store that could not count (Redis unavailable) answers 0: the budget is unknown, not full.
+    const budget = count > 0 ? { limit, remaining: Math.max(0, limit - count), resetInMs: Math.max(0, resetInMs), windowMs: this.limits.windowMs } : null;
+    if (count <= limit) return { refused: null, budget };
     const retryAfterSeconds = Math.max(1, Math.ceil(resetInMs / 1000));
     const window = this.limits.windowMs % 60_000 === 0 ? `${this.limits.windowMs / 60_000} min` : `${this.limits.windowMs / 1000} s`;
-    return limitError('RATE_LIMITED', `Too many requests ${who}: the limit is ${limit} per ${window}; retry after ${retryAfterSeconds} s (the Retry-After header says the same)`, {
+    const refused = limitError('RATE_LIMITED', `Too many requests ${who}: the limit is ${limit} per ${window}; retry after ${retryAfterSeconds} s (the Retry-After header says the same)`, {
       limitName: LIMIT_NAMES[setting] ?? 'requestsPerKey',
       limit,
       setting,
       status: 429,
       retryAfterSeconds,
     });
+    return { refused, budget };
   }
 
   close() {
