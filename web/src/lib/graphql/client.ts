@@ -1,6 +1,7 @@
 import { Client, CombinedError, fetchExchange, mapExchange, subscriptionExchange, type AnyVariables, type OperationResult, type TypedDocumentNode } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { connection } from '$lib/state/connection.svelte';
+import { apiBudget } from '$lib/state/api-budget.svelte';
 import { CSRF_HEADER } from '$lib/api/session';
 
 /**
@@ -36,8 +37,16 @@ function socket(): WsClient {
   return ws;
 }
 
+/** Every API answer carries the key's remaining budget (RateLimit-* headers): the status bar shows it. */
+const countedFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  apiBudget.fromHeaders(response.headers);
+  return response;
+};
+
 export const client = new Client({
   url: '/graphql',
+  fetch: countedFetch,
   preferGetMethod: false,
   requestPolicy: 'network-only',
   fetchOptions: () => ({ credentials: 'same-origin', headers: { [CSRF_HEADER]: '1' } }),
