@@ -147,7 +147,7 @@ describe('systemStatus.runpod and GPU stock (RunPod stand-in)', () => {
     await setKey('rpa_not-a-key-runpod-knows');
     const s = await status();
     expect(catalogCalls()).toBe(before + 1);
-    expect(s.runpod).toMatchObject({ state: 'REFUSED', keySource: 'WORKSPACE', providerStatus: 401, message: expect.stringMatching(/RunPod refused the workspace's key.*set a valid key in Settings/) });
+    expect(s.runpod).toMatchObject({ state: 'REFUSED', keySource: 'WORKSPACE', providerStatus: 401, message: expect.stringMatching(/^RunPod refused the workspace's key \(HTTP 401: "Unauthorized"\)\. To fix: set a valid key in Settings/) });
     expect(s.defaultGpu).toMatchObject({ availability: null, dataCentersWithStock: null });
     await status();
     expect(catalogCalls()).toBe(before + 1);

@@ -73,7 +73,7 @@ const ApiBudgetRef = builder.objectRef<RateBudget>('ApiRateBudget').implement({
     limit: t.exposeInt('limit', { description: 'Requests allowed per window (BRIGHTRUN_RATE_LIMIT_PER_KEY).' }),
     remaining: t.exposeInt('remaining', { description: 'Requests left in this window, this one counted.' }),
     resetInSeconds: t.int({ description: 'Seconds until the window ends and the budget is full again.', resolve: (b) => Math.max(0, Math.ceil(b.resetInMs / 1000)) }),
-    windowSeconds: t.int({ description: 'The window length (BRIGHTRUN_RATE_LIMIT_WINDOW_MS).', resolve: (b) => Math.round(b.windowMs / 1000) }),
+    windowSeconds: t.int({ description: 'The window length (BRIGHTRUN_RATE_LIMIT_WINDOW_S).', resolve: (b) => Math.round(b.windowMs / 1000) }),
   }),
 });
 

@@ -111,18 +111,18 @@ function notConfigured(message: string, keySource: RunPodKeySource | null): RunP
 }
 
 function failure(error: unknown, keySource: RunPodKeySource): { state: RunPodConnectionState; message: string; providerStatus: number | null } {
-  const whose = keySource === 'WORKSPACE' ? "the workspace's key (Settings → RunPod API key)" : "the server's RUNPOD_API_KEY";
   if (!(error instanceof RunPodError)) {
-    return { state: 'UNREACHABLE', message: `RunPod could not be reached (${(error as Error).message}); checked again within a minute.`, providerStatus: null };
+    return { state: 'UNREACHABLE', message: `RunPod could not be reached (${(error as Error).message}); asked again within a minute.`, providerStatus: null };
   }
-  const words = error.detail ? ` RunPod said: "${error.detail.slice(0, 300)}".` : '';
   const status = error.status;
+  const answer = `${status ? ` (HTTP ${status}` : ''}${status && error.detail ? `: "${error.detail.slice(0, 300)}"` : ''}${status ? ')' : ''}`;
   if (error.code === 'AUTH') {
-    const fix = keySource === 'WORKSPACE' ? 'set a valid key in Settings → RunPod API key' : "fix the server's RUNPOD_API_KEY, or set your workspace's own key in Settings";
-    return { state: 'REFUSED', message: `RunPod refused ${whose}${status ? ` (HTTP ${status})` : ''}.${words} To fix: ${fix}.`, providerStatus: status };
+    const whose = keySource === 'WORKSPACE' ? "the workspace's key" : "the server's key (RUNPOD_API_KEY)";
+    const fix = keySource === 'WORKSPACE' ? 'set a valid key in Settings → RunPod API key' : "fix the server's RUNPOD_API_KEY, or set your workspace's own key in Settings → RunPod API key";
+    return { state: 'REFUSED', message: `RunPod refused ${whose}${answer}. To fix: ${fix}.`, providerStatus: status };
   }
   if (error.retryable) {
-    return { state: 'UNREACHABLE', message: `RunPod did not answer${status ? ` (HTTP ${status})` : ''}: ${error.message}${words} Checked again within a minute; jobs cannot start until it answers.`, providerStatus: status };
+    return { state: 'UNREACHABLE', message: `RunPod did not answer${answer}: ${error.message} Asked again within a minute; RunPod jobs cannot start until it answers.`, providerStatus: status };
   }
-  return { state: 'REFUSED', message: `RunPod refused the request${status ? ` (HTTP ${status})` : ''}: ${error.message}${words}`, providerStatus: status };
+  return { state: 'REFUSED', message: `RunPod refused the request${answer}: ${error.message}`, providerStatus: status };
 }

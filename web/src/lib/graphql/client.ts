@@ -38,15 +38,17 @@ function socket(): WsClient {
 }
 
 /** Every API answer carries the key's remaining budget (RateLimit-* headers): the status bar shows it. */
-const countedFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
-  apiBudget.fromHeaders(response.headers);
-  return response;
-};
+const counted =
+  (base?: typeof fetch): typeof fetch =>
+  async (input, init) => {
+    const response = await (base ?? fetch)(input, init);
+    apiBudget.fromHeaders(response.headers);
+    return response;
+  };
 
 export const client = new Client({
   url: '/graphql',
-  fetch: countedFetch,
+  fetch: counted(),
   preferGetMethod: false,
   requestPolicy: 'network-only',
   fetchOptions: () => ({ credentials: 'same-origin', headers: { [CSRF_HEADER]: '1' } }),
@@ -81,7 +83,7 @@ export function closeSocket() {
 
 /** A query's data, or a thrown Error with the server's message (for load functions). */
 export async function query<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, variables: Variables, fetcher?: typeof fetch): Promise<Data> {
-  const result: OperationResult<Data, Variables> = await client.query(document, variables, fetcher ? { fetch: fetcher } : undefined).toPromise();
+  const result: OperationResult<Data, Variables> = await client.query(document, variables, fetcher ? { fetch: counted(fetcher) } : undefined).toPromise();
   if (result.error) throw new Error(messageOf(result.error));
   return result.data as Data;
 }

@@ -40,7 +40,7 @@ describe('StatusBar', () => {
     const text = footer().textContent!.replace(/\s+/g, ' ');
     expect(text).toContain('H100 PCIe: high stock in 6 of 9 data centers');
     expect(text).toContain('Live');
-    expect(text).toMatch(/API: 587 of 600 left · resets in 4[12] s/);
+    expect(text).toMatch(/API: 587 of 600 left\s*· resets in 4[12] s/);
     expect(screen.queryByRole('link')).toBeNull();
   });
 
