@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { startTestServer, type TestServer } from './harness.js';
 import { startRunPodStandIn, type RunPodStandIn } from '../src/training/providers/runpod/standin.js';
 
@@ -58,6 +60,22 @@ describe('API budget: RateLimit headers and systemStatus.apiBudget', () => {
     const second = await post(server, STATUS, { authorization: `Bearer ${key}` });
     expect(second.body.data!.systemStatus.apiBudget.remaining).toBe(4);
     expect(second.body.data!.systemStatus.apiBudget.resetInSeconds).toBe(Number(rateHeaders(second.response).reset));
+  });
+
+  it('over graphql-ws each operation is counted and reads the budget it left', async () => {
+    const key = await newKey();
+    const ws = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: true });
+    try {
+      const once = () =>
+        new Promise<Record<string, any>>((resolve, reject) => {
+          let result: Record<string, any> = {};
+          ws.subscribe({ query: '{ systemStatus { apiBudget { limit remaining } } }' }, { next: (value) => (result = value as never), error: reject, complete: () => resolve(result) });
+        });
+      expect((await once()).data.systemStatus.apiBudget).toEqual({ limit: 6, remaining: 5 });
+      expect((await once()).data.systemStatus.apiBudget).toEqual({ limit: 6, remaining: 4 });
+    } finally {
+      await ws.dispose();
+    }
   });
 
   it("counts a dashboard session against its key's budget", async () => {
