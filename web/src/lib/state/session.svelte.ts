@@ -30,7 +30,10 @@ class Session {
     shell.stop();
     closeSocket();
     this.info = null;
-    const back = this.target ?? new URL(location.href);
+    // A navigation to sign-in itself (an earlier expiry's, cut short by another navigation) is no place to come back to.
+    const target = this.target?.pathname === '/sign-in' ? null : this.target;
+    const back = target ?? new URL(location.href);
+    if (back.pathname === '/sign-in') return;
     await goto(`/sign-in?next=${encodeURIComponent(back.pathname + back.search)}`);
     this.#redirecting = false;
   }
