@@ -71,4 +71,12 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/BRIGHTRUN_SECRET must be at least 32 characters/);
     expect(found.join('\n')).toMatch(/BRIGHTRUN_DEMO_SPEEDUP must be a number ≥ 1/);
   });
+
+  it('takes a demo pace from 0.1 to 10 (default 1) and names the bounds otherwise', () => {
+    expect(loadConfig({}).demoPace).toBe(1);
+    expect(loadConfig({ BRIGHTRUN_DEMO_PACE: '1.5' }).demoPace).toBe(1.5);
+    for (const bad of ['0', '0.05', '11', 'fast', 'Infinity']) {
+      expect(problems({ BRIGHTRUN_DEMO_PACE: bad }).join('\n')).toMatch(new RegExp(`BRIGHTRUN_DEMO_PACE must be a number from 0\\.1 to 10.*got "${bad}"`));
+    }
+  });
 });

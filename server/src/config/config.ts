@@ -24,6 +24,8 @@ export interface Config {
   runpod: { apiKey?: string; restUrl?: string; graphqlUrl?: string; trainerImage: string };
   provider: 'auto' | 'runpod' | 'local' | 'demo';
   demoSpeedup?: number;
+  /** How long a demo job runs (in simulated hours, so what it spends) against its estimate; 1 = as estimated. */
+  demoPace: number;
   adminKey?: string;
   /** Signs download/upload URLs and encrypts stored secrets; absent → kept in the data dir. */
   secret?: string;
@@ -189,6 +191,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       demoSpeedup = undefined;
     }
   }
+  const paceRaw = get('BRIGHTRUN_DEMO_PACE');
+  let demoPace = 1;
+  if (paceRaw !== undefined) {
+    const pace = Number(paceRaw);
+    if (!Number.isFinite(pace) || pace < 0.1 || pace > 10) problems.push(`BRIGHTRUN_DEMO_PACE must be a number from 0.1 to 10, the demo job's duration (and spend) against its estimate, e.g. 1.5 to see the cost warnings (got "${paceRaw}")`);
+    else demoPace = pace;
+  }
   const demoData = (get('BRIGHTRUN_DEMO_DATA') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(demoData)) problems.push(`BRIGHTRUN_DEMO_DATA must be "on" or "off" (got "${demoData}")`);
 
@@ -250,6 +259,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     provider,
     demoSpeedup,
+    demoPace,
     adminKey,
     secret,
     maxUploadBytes: maxUploadMb * 1024 * 1024,

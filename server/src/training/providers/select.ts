@@ -41,7 +41,7 @@ export function createProvider(config: Config, prisma: PrismaClient, hooks: Prov
         jobShape: async (jobId) => {
           const job = await prisma.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
           const estimate = job.estimate as { totalSteps?: number; hours?: { low: number; high: number } };
-          return { totalSteps: job.totalSteps ?? estimate.totalSteps ?? 1000, estimatedHours: ((estimate.hours?.low ?? 1) + (estimate.hours?.high ?? 1)) / 2 };
+          return { totalSteps: job.totalSteps ?? estimate.totalSteps ?? 1000, estimatedHours: (((estimate.hours?.low ?? 1) + (estimate.hours?.high ?? 1)) / 2) * config.demoPace };
         },
       });
   }
