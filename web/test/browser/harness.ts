@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startRunPodStandIn, type RunPodStandIn } from '../../../server/src/training/providers/runpod/standin';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SCREENSHOTS = path.join(REPO, 'web/test-results/screenshots');
@@ -59,6 +60,23 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 }
 
 /** Polls the server's /readyz until it answers 200; past `deadline` (epoch ms), fails with its output. */
+/**
+ * The server with RunPod's stand-in (REST v2 contract enforced) as its RunPod, and a browser: for
+ * the screens that talk to RunPod (settings, the status bar). No pod runs; `stop` ends all three.
+ */
+export async function startWithRunPod(env: Record<string, string> = {}): Promise<{ server: RunningServer; browser: Browser; runpod: RunPodStandIn; stop: () => Promise<void> }> {
+  const runpod = await startRunPodStandIn({ launch: () => ({ stop: () => undefined, exited: new Promise(() => undefined) }) });
+  const [server, browser] = await Promise.all([startServer({ RUNPOD_REST_URL: runpod.restUrl, RUNPOD_GRAPHQL_URL: runpod.graphqlUrl, ...env }), launchBrowser()]);
+  return {
+    server, browser, runpod,
+    async stop() {
+      await browser.close();
+      await server.stop();
+      await runpod.close();
+    },
+  };
+}
+
 export async function waitUntilReady(url: string, deadline: number, output: () => string) {
   while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
     if (Date.now() > deadline) throw new Error(`the server never became ready:\n${output()}`);

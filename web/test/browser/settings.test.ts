@@ -1,25 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { axeViolations, launchBrowser, newContext, screenshots, startServer, type RunningServer } from './harness';
+import { axeViolations, newContext, screenshots, startWithRunPod, type RunningServer } from './harness';
 import { startReceiver } from '../../../server/test/support/receiver';
-import { startRunPodStandIn, type RunPodStandIn } from '../../../server/src/training/providers/runpod/standin';
+import type { RunPodStandIn } from '../../../server/src/training/providers/runpod/standin';
 
 let server: RunningServer;
 let browser: Browser;
 let runpod: RunPodStandIn;
+let stop: () => Promise<void>;
 beforeAll(async () => {
   // RunPod's stand-in (REST v2 contract enforced) answers the model-cache section's calls; no pod runs here.
-  runpod = await startRunPodStandIn({ launch: () => ({ stop: () => undefined, exited: new Promise(() => undefined) }) });
-  [server, browser] = await Promise.all([
-    startServer({ RUNPOD_REST_URL: runpod.restUrl, RUNPOD_GRAPHQL_URL: runpod.graphqlUrl }),
-    launchBrowser(),
-  ]);
+  ({ server, browser, runpod, stop } = await startWithRunPod());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await runpod?.close();
-});
+afterAll(async () => stop?.());
 
 describe('settings', () => {
   it('sets a write-only key (masked), creates an API key shown once, and revokes it', async () => {

@@ -1,25 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, newContext, screenshots, startServer, type RunningServer } from './harness';
-import { startRunPodStandIn, type RunPodStandIn } from '../../../server/src/training/providers/runpod/standin';
+import { axeViolations, newContext, screenshots, startWithRunPod, type RunningServer } from './harness';
+import type { RunPodStandIn } from '../../../server/src/training/providers/runpod/standin';
 
 const PER_KEY = 600;
 let server: RunningServer;
 let browser: Browser;
 let runpod: RunPodStandIn;
+let stop: () => Promise<void>;
 beforeAll(async () => {
   // RunPod's stand-in answers the status probe (GET /v2/catalog/datacenters); no pod runs here.
-  runpod = await startRunPodStandIn({ launch: () => ({ stop: () => undefined, exited: new Promise(() => undefined) }) });
-  [server, browser] = await Promise.all([
-    startServer({ RUNPOD_REST_URL: runpod.restUrl, RUNPOD_GRAPHQL_URL: runpod.graphqlUrl, BRIGHTRUN_RATE_LIMIT_PER_KEY: String(PER_KEY) }),
-    launchBrowser(),
-  ]);
+  ({ server, browser, runpod, stop } = await startWithRunPod({ BRIGHTRUN_RATE_LIMIT_PER_KEY: String(PER_KEY) }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await runpod?.close();
-});
+afterAll(async () => stop?.());
 
 const footerOf = (page: Page) => page.getByRole('contentinfo', { name: 'System status' });
 async function apiLeft(footer: Locator): Promise<number> {
