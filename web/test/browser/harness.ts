@@ -77,6 +77,28 @@ export async function startWithRunPod(env: Record<string, string> = {}): Promise
   };
 }
 
+/**
+ * A local trainer outlives the server by design (it resumes against the next one): before a suite
+ * stops its server, it cancels the local jobs that have not ended, so no trainer keeps training
+ * (and using the CPU) through the next suites. A job that already ended is left alone.
+ */
+export async function cancelUnfinished(server: Pick<RunningServer, 'url' | 'adminKey'>, jobIds: (string | undefined)[], reason: string) {
+  const call = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` }, body: JSON.stringify({ query, variables }) });
+    return ((await response.json()) as { data?: Record<string, any> }).data; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  let cancelled = 0;
+  for (const id of jobIds) {
+    if (!id) continue;
+    const job = (await call('query($id: ID!) { trainingJob(id: $id) { status } }', { id }).catch(() => undefined))?.trainingJob as { status: string } | null | undefined;
+    if (!job || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status)) continue;
+    await call('mutation($input: CancelTrainingJobInput!) { cancelTrainingJob(input: $input) { __typename } }', { input: { id, reason } }).catch(() => undefined);
+    cancelled += 1;
+  }
+  // The supervisor stops the trainer on its next tick.
+  if (cancelled) await new Promise((r) => setTimeout(r, 3_000));
+}
+
 export async function waitUntilReady(url: string, deadline: number, output: () => string) {
   while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
     if (Date.now() > deadline) throw new Error(`the server never became ready:\n${output()}`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newContext, waitUntilReady } from './harness';
+import { cancelUnfinished, launchBrowser, newContext, waitUntilReady } from './harness';
 
 // The product's acceptance test (issue #14): P01 → P02 → P03 → P04 → P05 → back to P02 through the
 // lineage link, on a fresh server started with the README's run command (`npm start` from the
@@ -83,14 +83,7 @@ beforeAll(async () => {
 }, 480_000);
 
 afterAll(async () => {
-  // A local trainer outlives the server by design (it resumes against the next one): never leave one running.
-  if (jobId) {
-    const { trainingJob } = await gql<{ trainingJob: { status: string } }>('query($id: ID!) { trainingJob(id: $id) { status } }', { id: jobId }).catch(() => ({ trainingJob: { status: 'UNKNOWN' } }));
-    if (!['COMPLETED', 'FAILED', 'CANCELLED'].includes(trainingJob.status)) {
-      await gql('mutation($input: CancelTrainingJobInput!) { cancelTrainingJob(input: $input) { __typename } }', { input: { id: jobId, reason: 'journey test teardown' } }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 3_000));
-    }
-  }
+  if (server) await cancelUnfinished(server, [jobId], 'journey test teardown');
   await browser?.close();
   await server?.stop();
 });

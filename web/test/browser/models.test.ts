@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { axeViolations, countPointerEvents, launchBrowser, newContext, screenshots, startServer, tabTo, type RunningServer } from './harness';
+import { axeViolations, cancelUnfinished, countPointerEvents, launchBrowser, newContext, screenshots, startServer, tabTo, type RunningServer } from './harness';
 
 // P05, Model artifacts, against the real server: three demo-provider versions on one dataset (fast,
 // labelled simulated) and one real tiny-llama adapter from the local provider (the real trainer).
@@ -77,6 +77,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  if (server) await cancelUnfinished(server, [localJobId], 'models test teardown');
   await browser?.close();
   await server?.stop();
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { axeViolations, launchBrowser, newContext, screenshots, startServer, type RunningServer } from './harness';
+import { axeViolations, cancelUnfinished, launchBrowser, newContext, screenshots, startServer, type RunningServer } from './harness';
 import { trainerTokenFor } from '../../../server/src/auth/keys';
 
 /**
@@ -457,7 +457,9 @@ describe('training monitor (P04) on the local provider: the real trainer (tiny-l
     [server, browser] = await Promise.all([startServer({ BRIGHTRUN_PROVIDER: 'local', BRIGHTRUN_SUPERVISOR_TICK_MS: '200' }), launchBrowser()]);
     gql = gqlFor(server);
   });
+  let localId: string | undefined;
   afterAll(async () => {
+    if (server) await cancelUnfinished(server, [localId], 'monitor test teardown');
     await browser?.close();
     await server?.stop();
   });
@@ -473,6 +475,7 @@ describe('training monitor (P04) on the local provider: the real trainer (tiny-l
     expect(datasetId, JSON.stringify(uploaded)).toBeTruthy();
     // 60 steps: the trainer reports every 2 s, and 12 steps on a quiet machine fit in one report (the chart went 0 → 12 at once).
     const id = await startJob(gql, datasetId!, { maxSteps: 60, checkpointEverySteps: 20 }, { baseModel: 'tiny-llama', maxSequenceLength: 512, quantization: 'BF16', gpuType: 'NVIDIA H100 PCIe' });
+    localId = id;
     const { context, page, errors } = await signedIn(browser, server);
     await page.goto(`/training/jobs/${id}`);
     await page.getByRole('progressbar', { name: 'Training progress' }).waitFor();
