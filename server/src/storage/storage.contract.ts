@@ -150,27 +150,28 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
           yield chunk;
         }
       }
-      // Garbage is collected while sampling, so what grows is memory the upload really holds.
+      // Garbage is collected while sampling, so what grows is memory the upload really holds; often
+      // (every ~25 ms), since sampling less often made the "live" figure swing from 0.5 to 27 MB
+      // between runs of the same code: buffers freed since the last GC were still counted.
       const gc = exposeGc();
       gc();
       const baseline = process.memoryUsage();
       let peakRss = baseline.rss;
       let peakLive = baseline.arrayBuffers + baseline.heapUsed;
-      // Each sample is a full GC: the next one waits at least 4× as long as it took, so sampling
-      // takes at most a fifth of the event loop (at a fixed 25 ms, a loaded 2-core box spent nearly
-      // all of it in GC, and the upload, in this same process, timed out at 60 s instead of ~1 s).
+      // A chain of timeouts, not setInterval: 25 ms of free event loop after each GC. (An interval
+      // fires again at once when a GC takes longer than 25 ms, as on a loaded box, and the upload in
+      // this same process then crawled: 62–66 s instead of ~1 s at load ~9.)
       let sampler: NodeJS.Timeout | undefined;
       let sampling = true;
       const sample = () => {
         if (!sampling) return;
-        const started = performance.now();
         gc();
         const now = process.memoryUsage();
         peakRss = Math.max(peakRss, now.rss);
         peakLive = Math.max(peakLive, now.arrayBuffers + now.heapUsed);
-        sampler = setTimeout(sample, Math.max(25, 4 * (performance.now() - started)));
+        sampler = setTimeout(sample, 25);
       };
-      sample();
+      sampler = setTimeout(sample, 25);
       try {
         expect(await storage.put(path, Readable.from(generate()))).toEqual({ sizeBytes: chunks * chunkSize });
       } finally {
@@ -185,7 +186,7 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       expect(readBack.digest('hex')).toBe(written.digest('hex'));
       expect((await storage.stat(path))?.sizeBytes).toBe(chunks * chunkSize);
       await storage.delete([path]);
-    });
+    }, 180_000); // ~1 s on a quiet machine; the margin is for a loaded one
 
     it('signs download links that plain fetch can use, with ranges and a file name', async () => {
       const path = `${folder()}/data.jsonl`;
