@@ -26,16 +26,18 @@ class Session {
     // A sign-out in progress closes the socket too (4403): that is not an expiry.
     if (this.#redirecting || this.#signingOut || location.pathname === '/sign-in') return;
     this.#redirecting = true;
-    this.endedBecause = message;
-    shell.stop();
-    closeSocket();
-    this.info = null;
-    // A navigation to sign-in itself (an earlier expiry's, cut short by another navigation) is no place to come back to.
-    const target = this.target?.pathname === '/sign-in' ? null : this.target;
-    const back = target ?? new URL(location.href);
-    if (back.pathname === '/sign-in') return;
-    await goto(`/sign-in?next=${encodeURIComponent(back.pathname + back.search)}`);
-    this.#redirecting = false;
+    try {
+      this.endedBecause = message;
+      shell.stop();
+      closeSocket();
+      this.info = null;
+      // A navigation to sign-in itself (an earlier expiry's, cut short by another navigation) is no place to come back to.
+      const target = this.target?.pathname === '/sign-in' ? null : this.target;
+      const back = target ?? new URL(location.href);
+      await goto(back.pathname === '/sign-in' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(back.pathname + back.search)}`);
+    } finally {
+      this.#redirecting = false;
+    }
   }
 
   async signOut() {
