@@ -155,9 +155,8 @@ export class InternalServerError extends APIError {
   override name = 'InternalServerError';
 }
 
-/** A job ended FAILED: `job` is its last state, `code` its `errorCode` (e.g. OUT_OF_MEMORY, TRAINER_SILENT). */
-export class JobFailedError extends APIError {
-  override name = 'JobFailedError';
+/** A job ended other than COMPLETED while you waited for it: `job` is its last state. */
+export abstract class JobEndedError extends APIError {
   readonly jobId: string;
   readonly job: unknown;
   constructor(message: string, init: APIErrorInit & { jobId: string; job: unknown }) {
@@ -165,6 +164,11 @@ export class JobFailedError extends APIError {
     this.jobId = init.jobId;
     this.job = init.job;
   }
+}
+
+/** A job ended FAILED: `job` is its last state, `code` its `errorCode` (e.g. OUT_OF_MEMORY, TRAINER_SILENT). */
+export class JobFailedError extends JobEndedError {
+  override name = 'JobFailedError';
 }
 
 /** A job failed because the provider had no GPU capacity (NO_CAPACITY) or refused spot (SPOT_UNAVAILABLE); try another GPU type, on-demand, or later. */
@@ -173,15 +177,8 @@ export class ProviderCapacityError extends JobFailedError {
 }
 
 /** A job ended CANCELLED while you waited for it to complete. */
-export class JobCancelledError extends APIError {
+export class JobCancelledError extends JobEndedError {
   override name = 'JobCancelledError';
-  readonly jobId: string;
-  readonly job: unknown;
-  constructor(message: string, init: APIErrorInit & { jobId: string; job: unknown }) {
-    super(message, init);
-    this.jobId = init.jobId;
-    this.job = init.job;
-  }
 }
 
 /** The server speaks an API version this SDK cannot (a different major version, or fields it does not know). */
